@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from decisions.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change.html",
+            success_url="/accounts/password/done/",
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
+        name="password_change_done",
+    ),
+    path("teams/", views.team_list, name="teams"),
+    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("teams/<int:team_id>/rename/", views.team_rename, name="team_rename"),
+    path("teams/<int:team_id>/members/add/", views.member_add, name="member_add"),
+    path(
+        "teams/<int:team_id>/members/<int:member_id>/role/", views.member_role, name="member_role"
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:member_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+]

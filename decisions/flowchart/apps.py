@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlowchartConfig(AppConfig):
+    name = "decisions.flowchart"
+    label = "flowchart"

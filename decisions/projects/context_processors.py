@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from decisions.accounts.models import Membership
+from decisions.projects.models import Project
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The user's teams and most recent projects for the nav, evaluated only when rendered."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_memberships": Membership.objects.for_user(user).order_by("team__name")[:20],
+        "nav_projects": Project.objects.for_user(user).active().only("pk", "name")[:8],
+    }

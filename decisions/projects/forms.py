@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+
+from decisions.accounts.models import Membership, Team
+from decisions.projects.models import FailedExample, Project
+from decisions.projects.vocabulary import TECHNIQUES
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user started from, so a stale save can be refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class ProjectForm(VersionedForm):
+    class Meta:
+        model = Project
+        fields = ("name", "team", "description", "use_case", "model_in_use", "owner")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        editable = Membership.objects.editable_by(user).values("team_id")
+        self.fields["team"].queryset = Team.objects.filter(pk__in=editable)
+        self.fields["team"].empty_label = None
+        # Owner candidates: people in the teams the user can edit; clean() narrows to the team.
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__team__in=editable)
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["owner"].label_from_instance = lambda person: person.username
+        if not self.instance.pk:
+            self.initial.setdefault("owner", user.pk)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        team, owner = cleaned.get("team"), cleaned.get("owner")
+        if team and owner and not team.memberships.filter(user=owner).exists():
+            self.add_error("owner", f"{owner.username} is not a member of {team.name}.")
+        return cleaned
+
+
+class ExampleForm(VersionedForm):
+    techniques_tried = forms.MultipleChoiceField(
+        label="Prompt techniques already tried",
+        choices=TECHNIQUES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = FailedExample
+        fields = (
+            "title",
+            "failure_type",
+            "input_text",
+            "bad_output",
+            "expected_output",
+            "techniques_tried",
+            "iterations",
+            "severity",
+            "notes",
+        )
+        widgets = {
+            "input_text": forms.Textarea(attrs={"rows": 3}),
+            "bad_output": forms.Textarea(attrs={"rows": 3}),
+            "expected_output": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "iterations": forms.NumberInput(attrs={"min": 0, "max": 1000}),
+        }
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs) -> None:
+        # A distinct prefix per form keeps element ids unique when several forms share a page.
+        super().__init__(*args, auto_id=f"id_{prefix_id}%s" if prefix_id else "id_%s", **kwargs)
+
+    def clean_techniques_tried(self) -> list[str]:
+        chosen = set(self.cleaned_data["techniques_tried"])
+        return [technique_id for technique_id, _ in TECHNIQUES if technique_id in chosen]

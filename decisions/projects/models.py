@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from decisions.accounts.models import Team
+from decisions.projects.vocabulary import FAILURE_TYPE_IDS, FAILURE_TYPES, TECHNIQUE_LABELS
+
+TITLE_MAX = 200
+OUTPUT_MAX = 20_000
+NOTES_MAX = 5_000
+
+
+class UseCase(models.TextChoices):
+    TASK = "task", "Task-based work (emails, notes, summaries)"
+    KNOWLEDGE = "knowledge", "Knowledge assistant (answers from our information)"
+    LEGAL = "legal", "Specialized domain: legal"
+    MEDICAL = "medical", "Specialized domain: medical"
+    EDUCATION = "education", "Specialized domain: education"
+    FINANCE = "finance", "Specialized domain: finance"
+    INDUSTRY = "industry", "Specialized domain: other industry"
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_user(self, user) -> ProjectQuerySet:
+        return self.filter(team__memberships__user=user)
+
+    def active(self) -> ProjectQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> ProjectQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+    def with_example_count(self) -> ProjectQuerySet:
+        return self.annotate(example_count=Count("examples", distinct=True))
+
+
+class Project(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="projects")
+    name = models.CharField(max_length=TITLE_MAX)
+    description = models.TextField(max_length=NOTES_MAX, blank=True)
+    use_case = models.CharField(max_length=20, choices=UseCase.choices, default=UseCase.TASK)
+    model_in_use = models.CharField(
+        "model in use", max_length=200, blank=True, help_text="For example: GPT-4o, Llama 3 8B."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by any change to the project or its examples: the list sorts by it.
+    last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    # Incremented on every edit, so a form based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def touch(self) -> None:
+        self.last_activity_at = timezone.now()
+        Project.objects.filter(pk=self.pk).update(last_activity_at=self.last_activity_at)
+
+    def failure_counts(self) -> list[tuple[str, str, int]]:
+        """(id, label, count) for every failure type, in the spec's order, in one query."""
+        totals = self.examples.aggregate(
+            **{type_id: Count("pk", filter=Q(failure_type=type_id)) for type_id in FAILURE_TYPE_IDS}
+        )
+        return [(type_id, label, totals[type_id]) for type_id, label in FAILURE_TYPES]
+
+
+class FailedExample(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="examples")
+    title = models.CharField(max_length=TITLE_MAX)
+    input_text = models.TextField(
+        "input", max_length=OUTPUT_MAX, help_text="The prompt and context the model was given."
+    )
+    bad_output = models.TextField("bad output", max_length=OUTPUT_MAX)
+    expected_output = models.TextField(
+        "expected output",
+        max_length=OUTPUT_MAX,
+        blank=True,
+        help_text="Optional. What a good answer would have been.",
+    )
+    failure_type = models.CharField(max_length=20, choices=FAILURE_TYPES)
+    # A list of technique ids from vocabulary.TECHNIQUES.
+    techniques_tried = models.JSONField("techniques already tried", default=list, blank=True)
+    iterations = models.PositiveIntegerField(
+        "prompt iterations spent", default=0, validators=[MaxValueValidator(1000)]
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def technique_labels(self) -> list[str]:
+        return [TECHNIQUE_LABELS[t] for t in self.techniques_tried if t in TECHNIQUE_LABELS]

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from decisions.projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
+    path("<int:project_id>/", views.project_detail, name="detail"),
+    path("<int:project_id>/edit/", views.project_edit, name="edit"),
+    path("<int:project_id>/archive/", views.project_archive, name="archive"),
+    path("<int:project_id>/restore/", views.project_restore, name="restore"),
+    path("<int:project_id>/examples/add/", views.example_add, name="example_add"),
+    path("<int:project_id>/examples/<int:example_id>/", views.example_row, name="example_row"),
+    path(
+        "<int:project_id>/examples/<int:example_id>/edit/",
+        views.example_edit,
+        name="example_edit",
+    ),
+    path(
+        "<int:project_id>/examples/<int:example_id>/delete/",
+        views.example_delete,
+        name="example_delete",
+    ),
+]

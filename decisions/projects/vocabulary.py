@@ -1,0 +1,28 @@
+"""The shared vocabulary of ../shared/flowchart.md: failure types and prompt techniques.
+
+Ids are a stable contract: a failure type id equals an option id of the flowchart's
+`symptom` question. The order is the spec's tie-break order.
+"""
+
+from __future__ import annotations
+
+FAILURE_TYPES: list[tuple[str, str]] = [
+    ("format", "Format, structure or length is wrong"),
+    ("tone", "Tone, voice or style is off"),
+    ("facts", "Facts are missing, outdated or invented"),
+    ("domain", "Inconsistent in our specialized domain"),
+    ("behavior", "Won't behave: ignores rules, policy or safety limits"),
+]
+
+TECHNIQUES: list[tuple[str, str]] = [
+    ("instructions", "Clear, specific instructions"),
+    ("role", "A role or persona"),
+    ("examples", "Examples of good output (few-shot)"),
+    ("structure", "An output structure or template"),
+    ("context", "The facts or documents it needs, in the prompt"),
+]
+
+FAILURE_TYPE_IDS = [type_id for type_id, _ in FAILURE_TYPES]
+TECHNIQUE_IDS = [technique_id for technique_id, _ in TECHNIQUES]
+TECHNIQUE_LABELS = dict(TECHNIQUES)
+FAILURE_TYPE_LABELS = dict(FAILURE_TYPES)

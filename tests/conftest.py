@@ -1,0 +1,90 @@
+"""Three users, after healthchecks' alice, bob and charlie: an owner, a read-only member
+(viewer) and a stranger; plus an editor. Alice's team holds one project with one example."""
+
+from __future__ import annotations
+
+import pytest
+
+from decisions.accounts.models import Membership, Role
+from decisions.accounts.services import team_create, user_signup
+from decisions.projects.models import FailedExample, Project
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def alice(db):
+    return user_signup(username="alice", email="alice@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def team(alice):
+    return team_create(user=alice, name="Growth team")
+
+
+@pytest.fixture
+def bob(team):
+    """A viewer in alice's team."""
+    user = user_signup(username="bob", email="bob@example.com", password=PASSWORD)
+    Membership.objects.create(team=team, user=user, role=Role.VIEWER)
+    return user
+
+
+@pytest.fixture
+def emily(team):
+    """An editor in alice's team."""
+    user = user_signup(username="emily", email="emily@example.com", password=PASSWORD)
+    Membership.objects.create(team=team, user=user, role=Role.EDITOR)
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    """A stranger: a user in no team of alice's."""
+    return user_signup(username="charlie", email="charlie@example.com", password=PASSWORD)
+
+
+@pytest.fixture
+def project(team, alice):
+    return Project.objects.create(team=team, name="Email drafter", owner=alice)
+
+
+def make_example(project, **fields) -> FailedExample:
+    values = {
+        "title": "Too formal",
+        "input_text": "Write a follow-up to Dana.",
+        "bad_output": "Dear Valued Customer,",
+        "expected_output": "Hi Dana,",
+        "failure_type": "tone",
+        "techniques_tried": ["instructions"],
+        "iterations": 2,
+    }
+    values.update(fields)
+    return FailedExample.objects.create(project=project, **values)
+
+
+@pytest.fixture
+def example(project):
+    return make_example(project)
+
+
+def example_post_data(**overrides) -> dict:
+    data = {
+        "title": "Invents the return policy",
+        "failure_type": "facts",
+        "input_text": "Can I return shoes after 5 weeks?",
+        "bad_output": "Yes, 60 days.",
+        "expected_output": "30 days for shoes.",
+        "techniques_tried": ["instructions", "role"],
+        "iterations": "3",
+        "severity": "high",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The default hasher is slow by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
