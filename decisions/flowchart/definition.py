@@ -1,0 +1,221 @@
+"""Flowchart definitions: loaded from TOML, validated, immutable.
+
+Validation follows the spec: every option leads to an existing node or outcome, every node is
+reachable from the start, there is no cycle, every outcome is reachable, ids are unique. A
+definition that fails is refused with a DefinitionError naming the node and the option.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+
+class DefinitionError(ValueError):
+    """A flowchart definition breaks the rules; the message names the node and option."""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+    next: str
+    short: str
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    question: str
+    help: str
+    options: tuple[Option, ...]
+
+    def option(self, option_id: str) -> Option | None:
+        return next((option for option in self.options if option.id == option_id), None)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    label: str
+    verdict: str
+    kind: str
+    analogy: str
+    time: str
+    cost: str
+    data: str
+    people: str
+    next_steps: tuple[str, ...]
+    risks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    version: str
+    title: str
+    start: str
+    nodes: Mapping[str, Node]
+    outcomes: Mapping[str, Outcome]
+    path_steps: Mapping[str, str]
+    sources: tuple[Source, ...]
+    content_hash: str = field(compare=False)
+
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
+    def edges(self) -> list[tuple[str, Option]]:
+        """Every (node id, option) pair, in definition order."""
+        return [(node.id, option) for node in self.nodes.values() for option in node.options]
+
+
+def load_file(path: Path) -> Definition:
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        # A key given twice (a duplicate node or outcome id) is refused by the TOML parser.
+        raise DefinitionError(f"{path.name}: not valid TOML: {error}") from error
+    return from_dict(data, content_hash=hashlib.sha256(raw).hexdigest())
+
+
+def from_dict(data: Mapping, *, content_hash: str | None = None) -> Definition:
+    if content_hash is None:
+        canonical = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+        content_hash = hashlib.sha256(canonical).hexdigest()
+    try:
+        definition = _build(data, content_hash)
+    except (KeyError, TypeError) as error:
+        raise DefinitionError(f"missing or malformed field: {error}") from error
+    validate(definition)
+    return definition
+
+
+def _build(data: Mapping, content_hash: str) -> Definition:
+    nodes = {}
+    for node_id, node in data["nodes"].items():
+        options = tuple(
+            Option(
+                id=option["id"],
+                label=option["label"],
+                next=option["next"],
+                short=option.get("short", option["label"]),
+            )
+            for option in node["options"]
+        )
+        nodes[node_id] = Node(
+            id=node_id,
+            label=node["label"],
+            question=node["question"],
+            help=node.get("help", ""),
+            options=options,
+        )
+    outcomes = {
+        outcome_id: Outcome(
+            id=outcome_id,
+            label=outcome["label"],
+            verdict=outcome["verdict"],
+            kind=outcome["kind"],
+            analogy=outcome["analogy"],
+            time=outcome["time"],
+            cost=outcome["cost"],
+            data=outcome["data"],
+            people=outcome["people"],
+            next_steps=tuple(outcome.get("next_steps", ())),
+            risks=tuple(outcome.get("risks", ())),
+        )
+        for outcome_id, outcome in data["outcomes"].items()
+    }
+    return Definition(
+        version=str(data["version"]),
+        title=data.get("title", ""),
+        start=data["start"],
+        nodes=MappingProxyType(nodes),
+        outcomes=MappingProxyType(outcomes),
+        path_steps=MappingProxyType(dict(data.get("path_steps", {}))),
+        sources=tuple(Source(s["title"], s.get("note", "")) for s in data.get("sources", ())),
+        content_hash=content_hash,
+    )
+
+
+def validate(definition: Definition) -> None:
+    _check_unique_ids(definition)
+    _check_edges(definition)
+    _check_acyclic(definition)
+    _check_reachable(definition)
+
+
+def _check_unique_ids(definition: Definition) -> None:
+    shared = set(definition.nodes) & set(definition.outcomes)
+    if shared:
+        raise DefinitionError(f"id used by both a node and an outcome: {sorted(shared)[0]!r}")
+    if definition.start not in definition.nodes:
+        raise DefinitionError(f"start node {definition.start!r} does not exist")
+    for node in definition.nodes.values():
+        if not node.options:
+            raise DefinitionError(f"node {node.id!r} has no options")
+        seen: set[str] = set()
+        for option in node.options:
+            if option.id in seen:
+                raise DefinitionError(f"node {node.id!r}: duplicate option id {option.id!r}")
+            seen.add(option.id)
+
+
+def _check_edges(definition: Definition) -> None:
+    for node_id, option in definition.edges():
+        if option.next not in definition.nodes and option.next not in definition.outcomes:
+            raise DefinitionError(
+                f"node {node_id!r}, option {option.id!r}: leads to {option.next!r}, "
+                "which is neither a node nor an outcome"
+            )
+
+
+def _check_acyclic(definition: Definition) -> None:
+    visiting: set[str] = set()
+    done: set[str] = set()
+
+    def visit(node_id: str) -> None:
+        visiting.add(node_id)
+        for option in definition.nodes[node_id].options:
+            if option.next in visiting:
+                raise DefinitionError(
+                    f"node {node_id!r}, option {option.id!r}: leads back to {option.next!r}, "
+                    "making a cycle"
+                )
+            if option.next in definition.nodes and option.next not in done:
+                visit(option.next)
+        visiting.discard(node_id)
+        done.add(node_id)
+
+    for node_id in definition.nodes:
+        if node_id not in done:
+            visit(node_id)
+
+
+def _check_reachable(definition: Definition) -> None:
+    reached = {definition.start}
+    frontier = [definition.start]
+    while frontier:
+        node = definition.nodes[frontier.pop()]
+        for option in node.options:
+            if option.next not in reached:
+                reached.add(option.next)
+                if option.next in definition.nodes:
+                    frontier.append(option.next)
+    for node_id in definition.nodes:
+        if node_id not in reached:
+            raise DefinitionError(f"node {node_id!r} is not reachable from {definition.start!r}")
+    for outcome_id in definition.outcomes:
+        if outcome_id not in reached:
+            raise DefinitionError(f"outcome {outcome_id!r} is not reachable: no option leads to it")

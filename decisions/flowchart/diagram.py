@@ -1,0 +1,213 @@
+"""The whole flowchart as SVG, laid out top to bottom by grandalf's Sugiyama layout.
+
+The SVG carries no script, no style attribute (our CSP forbids inline styles) and no external
+font, so it works inline in a page and in WeasyPrint alike. Every text is escaped.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from grandalf.graphs import Edge, Graph, Vertex
+from grandalf.layouts import SugiyamaLayout
+from grandalf.routing import route_with_lines
+
+from decisions.flowchart.definition import Definition
+from decisions.flowchart.evaluate import Result
+
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+FONT_SIZE = 11
+LINE_HEIGHT = 13
+CHARS_PER_LINE = 19
+BOX_WIDTH = 138
+PADDING = 8
+MARGIN = 16
+
+COLORS = {
+    "node": ("#ffffff", "#6c757d", "#212529"),  # fill, stroke, text
+    "outcome": ("#eef4ff", "#0d6efd", "#0a3a82"),
+    "node_on_path": ("#fff3cd", "#b35c00", "#212529"),
+    "outcome_on_path": ("#0d6efd", "#0a3a82", "#ffffff"),
+    "edge": "#adb5bd",
+    "edge_on_path": "#b35c00",
+    "edge_text": "#495057",
+}
+
+
+class _Box:
+    """What grandalf needs of a vertex's view: a size, and it sets the centre `xy`."""
+
+    def __init__(self, w: float, h: float) -> None:
+        self.w, self.h = w, h
+        self.xy = (0.0, 0.0)
+
+
+class _Route:
+    """What grandalf needs of an edge's view: it stores the routed points."""
+
+    def __init__(self) -> None:
+        self.points: list[tuple[float, float]] = []
+
+    def setpath(self, points) -> None:
+        self.points = [tuple(point) for point in points]
+
+
+@dataclass(frozen=True)
+class _Arrow:
+    source: str
+    target: str
+    option_ids: tuple[str, ...]
+    label: str
+
+
+def _arrows(definition: Definition) -> list[_Arrow]:
+    """One arrow per (source, target) pair: parallel options share it, labels joined."""
+    grouped: dict[tuple[str, str], list] = {}
+    for node_id, option in definition.edges():
+        grouped.setdefault((node_id, option.next), []).append(option)
+    return [
+        _Arrow(source, target, tuple(o.id for o in options), " / ".join(o.short for o in options))
+        for (source, target), options in grouped.items()
+    ]
+
+
+def _lines(text: str) -> list[str]:
+    return textwrap.wrap(text, CHARS_PER_LINE) or [""]
+
+
+def render_svg(definition: Definition, result: Result | None = None) -> str:
+    """The diagram; with a result, the path taken and its outcome are highlighted."""
+    taken = {(step.node_id, step.option_id) for step in result.path} if result else set()
+    visited = {step.node_id for step in result.path} if result else set()
+    if result and result.outcome:
+        visited.add(result.outcome)
+
+    labels = {node_id: node.label for node_id, node in definition.nodes.items()}
+    labels.update({oid: outcome.label for oid, outcome in definition.outcomes.items()})
+    vertices = {}
+    for vertex_id, label in labels.items():
+        vertex = Vertex(vertex_id)
+        vertex.view = _Box(BOX_WIDTH, len(_lines(label)) * LINE_HEIGHT + 2 * PADDING)
+        vertices[vertex_id] = vertex
+    arrows = _arrows(definition)
+    edges = []
+    for arrow in arrows:
+        edge = Edge(vertices[arrow.source], vertices[arrow.target], data=arrow)
+        edge.view = _Route()
+        edges.append(edge)
+    graph = Graph(list(vertices.values()), edges)
+    layout = SugiyamaLayout(graph.C[0])
+    layout.xspace, layout.yspace = 24, 46
+    layout.route_edge = route_with_lines
+    layout.init_all(roots=[vertices[definition.start]], optimize=True)
+    layout.draw()
+
+    min_x, min_y, width, height = _bounds(vertices.values(), edges)
+
+    def shift(point):
+        return point[0] - min_x, point[1] - min_y
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" class="flowchart-diagram" role="img" '
+        f'aria-labelledby="flowchart-title" font-family={quoteattr(FONT)} '
+        f'font-size="{FONT_SIZE}">',
+        f'<title id="flowchart-title">{escape(definition.title)} {escape(definition.version)}'
+        f"{_path_summary(definition, result)}</title>",
+    ]
+    for edge in edges:
+        arrow = edge.data
+        on_path = any((arrow.source, option_id) in taken for option_id in arrow.option_ids)
+        parts.append(_edge_svg(arrow, [shift(p) for p in edge.view.points], on_path))
+    for vertex_id, vertex in vertices.items():
+        parts.append(
+            _box_svg(
+                vertex_id,
+                labels[vertex_id],
+                shift(vertex.view.xy),
+                vertex.view.h,
+                is_outcome=vertex_id in definition.outcomes,
+                on_path=vertex_id in visited,
+            )
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _bounds(vertices, edges) -> tuple[float, float, float, float]:
+    """The box around every vertex and every routed edge point, with a margin."""
+    xs, ys = [], []
+    for vertex in vertices:
+        (x, y), half_h = vertex.view.xy, vertex.view.h / 2
+        xs += [x - BOX_WIDTH / 2, x + BOX_WIDTH / 2]
+        ys += [y - half_h, y + half_h]
+    for edge in edges:
+        xs += [x for x, _ in edge.view.points]
+        ys += [y for _, y in edge.view.points]
+    min_x, min_y = min(xs) - MARGIN, min(ys) - MARGIN
+    return min_x, min_y, max(xs) + MARGIN - min_x, max(ys) + MARGIN - min_y
+
+
+def _path_summary(definition: Definition, result: Result | None) -> str:
+    if not result or not result.path:
+        return ""
+    answers = "; ".join(f"{step.node_label}: {step.option_label}" for step in result.path)
+    end = definition.outcomes[result.outcome].label if result.outcome else "in progress"
+    return escape(f". Path taken: {answers}; verdict: {end}.")
+
+
+def _edge_svg(arrow: _Arrow, points: list[tuple[float, float]], on_path: bool) -> str:
+    color = COLORS["edge_on_path"] if on_path else COLORS["edge"]
+    stroke_width = 2.5 if on_path else 1.2
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    head = _arrow_head(x1, y1, x2, y2)
+    # The label sits on the first segment, just below the source box.
+    (lx0, ly0), (lx1, ly1) = points[0], points[1]
+    label_x, label_y = lx0 + (lx1 - lx0) * 0.35, ly0 + (ly1 - ly0) * 0.35
+    return (
+        f'<g class="edge{" on-path" if on_path else ""}" data-from="{escape(arrow.source)}" '
+        f'data-to="{escape(arrow.target)}" data-on-path="{"true" if on_path else "false"}">'
+        f'<polyline points="{coords}" fill="none" stroke="{color}" '
+        f'stroke-width="{stroke_width}"/>'
+        f'<polygon points="{head}" fill="{color}"/>'
+        f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="9" '
+        f'fill="{COLORS["edge_text"]}" stroke="#ffffff" stroke-width="3" '
+        f'paint-order="stroke">{escape(arrow.label)}</text>'
+        f"</g>"
+    )
+
+
+def _arrow_head(x1: float, y1: float, x2: float, y2: float, size: float = 7.0) -> str:
+    length = max(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5, 1e-6)
+    ux, uy = (x2 - x1) / length, (y2 - y1) / length
+    bx, by = x2 - ux * size, y2 - uy * size
+    left = (bx - uy * size / 2, by + ux * size / 2)
+    right = (bx + uy * size / 2, by - ux * size / 2)
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in ((x2, y2), left, right))
+
+
+def _box_svg(vertex_id, label, centre, height, *, is_outcome: bool, on_path: bool) -> str:
+    kind = ("outcome" if is_outcome else "node") + ("_on_path" if on_path else "")
+    fill, stroke, text_color = COLORS[kind]
+    cx, cy = centre
+    x, y = cx - BOX_WIDTH / 2, cy - height / 2
+    lines = _lines(label)
+    first_baseline = cy - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
+    tspans = "".join(
+        f'<tspan x="{cx:.1f}" y="{first_baseline + i * LINE_HEIGHT:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    css_class = "outcome" if is_outcome else "node"
+    return (
+        f'<g class="{css_class}{" on-path" if on_path else ""}" data-id="{escape(vertex_id)}">'
+        f"<title>{escape(label)}</title>"
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_WIDTH}" height="{height:.1f}" '
+        f'rx="{12 if is_outcome else 4}" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="{2.5 if on_path else 1.2}"/>'
+        f'<text text-anchor="middle" fill="{text_color}"'
+        f"{' font-weight=' + chr(34) + 'bold' + chr(34) if is_outcome else ''}>{tspans}</text>"
+        f"</g>"
+    )

@@ -1,0 +1,156 @@
+"""A result explained: confidence, warnings, what would change the verdict, next steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from decisions.flowchart.definition import Definition, Outcome
+from decisions.flowchart.evaluate import Result, evaluate
+from decisions.flowchart.evidence import (
+    Evidence,
+    EvidenceWarning,
+    Prefill,
+    confidence,
+    evidence_warnings,
+    symptom_prefill,
+)
+
+# Outcomes whose advice is to work on the prompt now: they get the untried-techniques step.
+PROMPT_NOW_OUTCOMES = ("prompt", "prepare")
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    node_id: str
+    question: str
+    option_id: str
+    option_label: str
+    outcome: str | None
+    next_node: str | None
+    message: str
+
+    def to_dict(self) -> dict:
+        return {
+            "node": self.node_id,
+            "option": self.option_id,
+            "outcome": self.outcome,
+            "next_node": self.next_node,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    definition: Definition
+    result: Result
+    evidence: Evidence
+    prefill: Prefill | None
+    warnings: tuple[EvidenceWarning, ...]
+    confidence: str
+    counterfactuals: tuple[Counterfactual, ...]
+    next_steps: tuple[str, ...]
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.definition.outcomes.get(self.result.outcome)
+
+    def to_dict(self) -> dict:
+        """The stable JSON document of `manage.py decide --json` and saved decisions."""
+        result = self.result
+        return {
+            "version": result.version,
+            "definition_hash": self.definition.content_hash,
+            "status": result.status,
+            "outcome": result.outcome,
+            "verdict": self.outcome.verdict if self.outcome else None,
+            "path": [
+                {
+                    "node": step.node_id,
+                    "question": step.question,
+                    "option": step.option_id,
+                    "answer": step.option_label,
+                }
+                for step in result.path
+            ],
+            "next_node": result.next_node,
+            "ignored": dict(result.ignored),
+            "confidence": self.confidence,
+            "warnings": [warning.to_dict() for warning in self.warnings],
+            "counterfactuals": [item.to_dict() for item in self.counterfactuals],
+            "next_steps": list(self.next_steps),
+            "evidence": self.evidence.to_dict(),
+        }
+
+
+def explain(
+    definition: Definition, answers: Mapping[str, str], evidence: Evidence | None = None
+) -> Explanation:
+    evidence = evidence or Evidence()
+    result = evaluate(definition, answers)
+    warnings = evidence_warnings(result, evidence)
+    return Explanation(
+        definition=definition,
+        result=result,
+        evidence=evidence,
+        prefill=symptom_prefill(evidence),
+        warnings=tuple(warnings),
+        confidence=confidence(evidence, warnings),
+        counterfactuals=tuple(counterfactuals(definition, answers, result)),
+        next_steps=tuple(next_steps(definition, result, evidence)),
+    )
+
+
+def counterfactuals(
+    definition: Definition, answers: Mapping[str, str], result: Result
+) -> list[Counterfactual]:
+    """For each question on the path, every other option with all other answers kept."""
+    found = []
+    for step in result.path:
+        node = definition.nodes[step.node_id]
+        for option in node.options:
+            if option.id == step.option_id:
+                continue
+            other = evaluate(definition, {**answers, step.node_id: option.id})
+            if other.is_complete and other.outcome == result.outcome:
+                continue
+            had_you = f"Had you answered “{option.label}” to “{node.question}”"
+            if other.is_complete:
+                verdict = definition.outcomes[other.outcome].verdict
+                message = f"{had_you}, the verdict would be: {verdict}."
+            else:
+                following = definition.nodes[other.next_node].question
+                message = f"{had_you}, the flowchart would next ask: “{following}”"
+            found.append(
+                Counterfactual(
+                    node.id,
+                    node.question,
+                    option.id,
+                    option.label,
+                    other.outcome,
+                    other.next_node,
+                    message,
+                )
+            )
+    return found
+
+
+def next_steps(definition: Definition, result: Result, evidence: Evidence) -> list[str]:
+    """The outcome's steps, then the steps the path's answers call for, in path order."""
+    if not result.is_complete:
+        return []
+    steps = []
+    if result.outcome in PROMPT_NOW_OUTCOMES:
+        untried = evidence.untried_techniques()
+        if untried:
+            steps.append(
+                "Try the techniques your failed examples do not record as tried yet: "
+                + ", ".join(untried)
+                + "."
+            )
+    for step in result.path:
+        path_step = definition.path_steps.get(f"{step.node_id}.{step.option_id}")
+        if path_step:
+            steps.append(path_step)
+    steps.extend(definition.outcomes[result.outcome].next_steps)
+    return list(dict.fromkeys(steps))

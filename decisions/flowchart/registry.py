@@ -1,0 +1,33 @@
+"""The registered flowchart versions: one TOML file per version in definitions/."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from decisions.flowchart.definition import Definition, DefinitionError, load_file
+
+DEFINITIONS_DIR = Path(__file__).parent / "definitions"
+CURRENT_VERSION = "2026.11"
+
+
+def definition_files() -> dict[str, Path]:
+    return {path.stem: path for path in sorted(DEFINITIONS_DIR.glob("*.toml"))}
+
+
+@cache
+def get_definition(version: str = CURRENT_VERSION) -> Definition:
+    """The definition of a version; an unknown version is a DefinitionError."""
+    path = definition_files().get(version)
+    if path is None:
+        known = ", ".join(definition_files()) or "none"
+        raise DefinitionError(f"unknown flowchart version {version!r} (known: {known})")
+    definition = load_file(path)
+    if definition.version != version:
+        raise DefinitionError(f"{path.name} declares version {definition.version!r}")
+    return definition
+
+
+def check_all() -> list[Definition]:
+    """Load and validate every registered definition; the first bad one raises."""
+    return [get_definition(version) for version in definition_files()]

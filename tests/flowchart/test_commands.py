@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
+
+ROOT = Path(__file__).resolve().parents[2]
+JSON_KEYS = {
+    "version",
+    "status",
+    "outcome",
+    "path",
+    "next_node",
+    "confidence",
+    "warnings",
+    "counterfactuals",
+}
+
+
+def manage(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def write(tmp_path, document) -> str:
+    path = tmp_path / "answers.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return str(path)
+
+
+def test_decide_complete_prints_verdict_and_exits_0(tmp_path):
+    evidence = {"failure_counts": {"facts": 2}, "techniques_tried": ["context"]}
+    done = manage(
+        "decide", write(tmp_path, {"answers": ANSWERS_FOR_OUTCOME["context"], "evidence": evidence})
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Verdict: Prompting problem: give the model the facts" in done.stdout
+    assert "Confidence: low" in done.stdout
+    assert "Only 2 failed examples recorded" in done.stdout
+
+
+def test_decide_json_shape(tmp_path):
+    done = manage("decide", write(tmp_path, {"answers": ANSWERS_FOR_OUTCOME["hybrid"]}), "--json")
+    document = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert set(document) >= JSON_KEYS
+    assert document["version"] == "2026.11"
+    assert document["status"] == "complete" and document["outcome"] == "hybrid"
+    assert [step["node"] for step in document["path"]] == list(ANSWERS_FOR_OUTCOME["hybrid"])
+    assert {"node", "option", "outcome", "next_node", "message"} == set(
+        document["counterfactuals"][0]
+    )
+    assert {"code", "message", "lowers_confidence"} == set(document["warnings"][0])
+
+
+def test_decide_incomplete_exits_3(tmp_path):
+    done = manage("decide", write(tmp_path, {"answers": {"symptom": "facts"}}), "--json")
+    assert done.returncode == 3
+    document = json.loads(done.stdout)
+    assert document["status"] == "incomplete" and document["next_node"] == "context_test"
+    assert document["outcome"] is None
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("{not json", "Expecting property name"),
+        ({"answers": {"symptom": "colour"}}, "unknown option 'colour' for question 'symptom'"),
+        ({"answers": {"mood": "yes"}}, "unknown question 'mood'"),
+        ({"answers": []}, 'expected an object with "answers"'),
+        ({"answers": {}, "evidence": {"failure_counts": {"x": 1}}}, "unknown failure type"),
+    ],
+)
+def test_decide_bad_input_exits_2_with_error_on_stderr(tmp_path, document, message):
+    done = manage("decide", write(tmp_path, document))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
+def test_decide_unknown_version_exits_2(tmp_path):
+    done = manage("decide", write(tmp_path, {"answers": {}}), "--version", "1999.01")
+    assert done.returncode == 2
+    assert "unknown flowchart version '1999.01'" in done.stderr
+
+
+def test_flowchart_check_and_svg(tmp_path):
+    check = manage("flowchart", "--check")
+    assert check.returncode == 0
+    assert "2026.11: valid (12 questions, 6 outcomes" in check.stdout
+    out = tmp_path / "chart.svg"
+    answers = write(tmp_path, {"answers": ANSWERS_FOR_OUTCOME["prompt"]})
+    drawn = manage("flowchart", "--svg", str(out), "--answers", answers)
+    assert drawn.returncode == 0, drawn.stderr
+    root = ET.parse(out).getroot()
+    marked = [
+        g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-on-path") == "true"
+    ]
+    assert len(marked) == 2
