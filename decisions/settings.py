@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "decisions.accounts",
     "decisions.projects",
     "decisions.flowchart",
+    "decisions.wizard",
+    "decisions.records",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("decisions.accounts.urls")),
     path("projects/", include("decisions.projects.urls")),
+    path("", include("decisions.wizard.urls")),
+    path("", include("decisions.records.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from decisions.flowchart.evaluate import Result
-from decisions.projects.vocabulary import FAILURE_TYPE_IDS, FAILURE_TYPE_LABELS, TECHNIQUES
+from decisions.projects.vocabulary import FAILURE_TYPE_IDS, TECHNIQUES
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 TRAINING_VERDICTS = ("hybrid", "pretrain")
@@ -118,7 +118,7 @@ def symptom_prefill(evidence: Evidence) -> Prefill | None:
     count = evidence.failure_counts[top]
     total = evidence.example_count
     examples = "example is" if total == 1 else "examples are"
-    reason = f"{count} of {total} {examples} tagged {top} ({FAILURE_TYPE_LABELS[top].lower()})."
+    reason = f"{count} of {total} {examples} tagged {top}."
     return Prefill("symptom", top, reason)
 
 

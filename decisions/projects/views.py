@@ -59,7 +59,17 @@ def project_create(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     project, membership = get_project(request.user, project_id, Need.READ)
-    return _render_examples(request, project, membership, template="projects/detail.html")
+    # Later stages hang off the project through reverse relations (wizard runs, decisions),
+    # so this stage lists them without importing from the stages after it.
+    context = {
+        "draft_run": project.wizard_runs.filter(status="draft").only("pk").first(),
+        "decisions": project.decisions.only(
+            "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
+        ),
+    }
+    return _render_examples(
+        request, project, membership, template="projects/detail.html", extra=context
+    )
 
 
 @login_required
@@ -105,7 +115,9 @@ def project_restore(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
 # list and add form), so the per-type counts always match the list after a change.
 
 
-def _render_examples(request, project, membership, *, add_form=None, template=None, status=200):
+def _render_examples(
+    request, project, membership, *, add_form=None, template=None, status=200, extra=None
+):
     examples = project.examples.select_related("created_by")
     context = {
         "project": project,
@@ -113,6 +125,7 @@ def _render_examples(request, project, membership, *, add_form=None, template=No
         "examples": examples,
         "failure_counts": project.failure_counts(),
         "add_form": add_form or ExampleForm(prefix_id="new_"),
+        **(extra or {}),
     }
     if template is None:
         template = "projects/detail.html#examples" if request.htmx else "projects/detail.html"

@@ -13,6 +13,22 @@
     }
   });
 
+  // Enter on a radio answer submits its form, as it does in a text field.
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key !== "Enter" || !target.matches || !target.matches("input[type=radio]")) return;
+    if (target.form) {
+      event.preventDefault();
+      target.form.requestSubmit();
+    }
+  });
+
+  // Buttons with data-confirm ask first; without JavaScript they submit directly.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+  });
+
   // Copy buttons: <button data-copy-target="#id">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-target]");

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from decisions.flowchart.definition import Definition, Outcome
+from decisions.flowchart.registry import get_definition
+from decisions.projects.models import Project
+from decisions.wizard.models import WizardRun
+
+
+class ImmutableRecordError(Exception):
+    pass
+
+
+class Decision(models.Model):
+    """One saved decision revision: never changed after it is created.
+
+    It keeps everything the report needs as it was at that moment (answers, notes, the
+    explanation with path, warnings and counterfactuals, the evidence summary, the diagram),
+    pinned to the flowchart version and content hash it was made with.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    revision = models.PositiveIntegerField()
+    run = models.OneToOneField(
+        WizardRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
+    )
+    outcome = models.CharField(max_length=40)
+    confidence = models.CharField(max_length=10)
+    answers = models.JSONField()
+    notes = models.JSONField(default=dict)
+    explanation = models.JSONField()
+    diagram_svg = models.TextField()
+    flowchart_version = models.CharField(max_length=20)
+    flowchart_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "revision"], name="one_number_per_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} revision {self.revision}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ImmutableRecordError("A saved decision never changes: create a new revision.")
+        super().save(*args, **kwargs)
+
+    def definition(self) -> Definition:
+        return get_definition(self.flowchart_version)
+
+    def outcome_content(self) -> Outcome:
+        return self.definition().outcomes[self.outcome]
+
+    @property
+    def verdict(self) -> str:
+        return self.outcome_content().verdict

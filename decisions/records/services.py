@@ -1,0 +1,48 @@
+"""Finishing a wizard run into a saved, immutable decision revision."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from decisions.flowchart.diagram import render_svg
+from decisions.flowchart.explain import explain
+from decisions.projects.models import Project
+from decisions.records.models import Decision
+from decisions.wizard.evidence import project_evidence
+from decisions.wizard.models import RunStatus, WizardRun
+
+
+@transaction.atomic
+def decision_create(*, run: WizardRun, user) -> Decision:
+    # Lock the run so a double click or a teammate cannot finish it twice.
+    run = WizardRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.DRAFT:
+        raise ValidationError("This run is already finished or discarded.")
+    definition = run.definition()
+    explanation = explain(definition, run.chosen_options(), project_evidence(run.project))
+    result = explanation.result
+    if not result.is_complete:
+        question = definition.nodes[result.next_node].question
+        raise ValidationError(f"The flowchart is not complete yet: answer “{question}” first.")
+    # Locking the project row serializes revision numbers per project.
+    Project.objects.select_for_update().filter(pk=run.project_id).first()
+    last = run.project.decisions.aggregate(last=Max("revision"))["last"] or 0
+    decision = Decision.objects.create(
+        project=run.project,
+        revision=last + 1,
+        run=run,
+        outcome=result.outcome,
+        confidence=explanation.confidence,
+        answers=run.chosen_options(),
+        notes=run.notes(),
+        explanation=explanation.to_dict(),
+        diagram_svg=render_svg(definition, result),
+        flowchart_version=definition.version,
+        flowchart_hash=definition.content_hash,
+        created_by=user,
+    )
+    WizardRun.objects.filter(pk=run.pk).update(status=RunStatus.FINISHED)
+    run.project.touch()
+    return decision

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from decisions.records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("wizard/runs/<int:run_id>/finish/", views.run_finish, name="finish"),
+    path(
+        "projects/<int:project_id>/decisions/<int:revision>/",
+        views.decision_detail,
+        name="decision",
+    ),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WizardConfig(AppConfig):
+    name = "decisions.wizard"
+    label = "wizard"

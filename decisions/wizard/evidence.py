@@ -1,0 +1,29 @@
+"""A project's failed examples as flowchart Evidence, in one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+from decisions.flowchart.evidence import Evidence
+from decisions.projects.models import Project
+
+
+@dataclass
+class _ExampleFacts:
+    failure_type: str
+    techniques_tried: list[str]
+    expected_output: str
+    iterations: int
+
+
+def project_evidence(project: Project) -> Evidence:
+    # Only whether an expected output exists matters here, not its up-to-20,000 characters.
+    rows = project.examples.annotate(
+        has_expected=ExpressionWrapper(~Q(expected_output=""), output_field=BooleanField())
+    ).values_list("failure_type", "techniques_tried", "has_expected", "iterations")
+    return Evidence.from_examples(
+        _ExampleFacts(failure_type, techniques or [], "yes" if has_expected else "", iterations)
+        for failure_type, techniques, has_expected, iterations in rows
+    )

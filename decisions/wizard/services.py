@@ -1,0 +1,85 @@
+"""Starting, answering and discarding wizard runs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from decisions.projects.models import Project
+from decisions.wizard.models import NOTE_MAX, RunStatus, WizardRun
+
+
+class StaleRun(Exception):
+    """The run changed since the form was loaded; nothing was saved."""
+
+    def __init__(self, current: WizardRun) -> None:
+        super().__init__("The run changed since this question was loaded.")
+        self.current = current
+
+
+def run_start(*, project: Project, user) -> tuple[WizardRun, bool]:
+    """The project's draft run, or a new one: (run, created)."""
+    draft = project.wizard_runs.filter(status=RunStatus.DRAFT).first()
+    if draft:
+        return draft, False
+    try:
+        with transaction.atomic():
+            return WizardRun.objects.create(project=project, created_by=user), True
+    except IntegrityError:
+        # A teammate started one at the same moment: resume theirs.
+        return project.wizard_runs.get(status=RunStatus.DRAFT), False
+
+
+def answerable_nodes(run: WizardRun) -> set[str]:
+    """Questions that may be answered now: those on the path, and the next one."""
+    result = run.evaluate()
+    nodes = {step.node_id for step in result.path}
+    if result.next_node:
+        nodes.add(result.next_node)
+    return nodes
+
+
+def run_answer(
+    *, run: WizardRun, node_id: str, option_id: str, note: str, expected_version: int, user
+) -> WizardRun:
+    if not run.is_draft:
+        raise ValidationError("This run is finished or discarded; start a new one to change it.")
+    definition = run.definition()
+    node = definition.nodes.get(node_id)
+    if node is None:
+        raise ValidationError(f"There is no question “{node_id}” in this flowchart.")
+    if node.option(option_id) is None:
+        raise ValidationError(f"“{option_id}” is not one of the answers to this question.")
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.")
+    if run.version != expected_version:
+        raise StaleRun(run)
+    if node_id not in answerable_nodes(run):
+        current = run.evaluate().next_node
+        hint = f" Answer “{definition.nodes[current].question}” first." if current else ""
+        raise ValidationError(f"That question is not on your path yet.{hint}")
+    answers = {
+        **run.answers,
+        node_id: {
+            "option": option_id,
+            "note": note.strip(),
+            "by": user.get_username(),
+            "at": timezone.now().isoformat(),
+        },
+    }
+    # Compare-and-set: if a teammate or another tab saved first, nothing is overwritten.
+    updated = WizardRun.objects.filter(
+        pk=run.pk, version=expected_version, status=RunStatus.DRAFT
+    ).update(answers=answers, version=F("version") + 1, updated_at=timezone.now())
+    if not updated:
+        raise StaleRun(WizardRun.objects.get(pk=run.pk))
+    run.answers, run.version = answers, expected_version + 1
+    return run
+
+
+def run_discard(*, run: WizardRun) -> None:
+    WizardRun.objects.filter(pk=run.pk, status=RunStatus.DRAFT).update(
+        status=RunStatus.DISCARDED, version=F("version") + 1
+    )

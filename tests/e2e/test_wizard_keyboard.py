@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from decisions.records.models import Decision
+from tests.conftest import PASSWORD, make_example
+
+
+def log_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Projects")).to_be_visible()
+
+
+def tab_to(page, accessible_text: str, *, key: str = "Tab", limit: int = 60) -> None:
+    """Press Tab (or Shift+Tab) until the focused element's text is accessible_text."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if page.evaluate("document.activeElement.textContent.trim()") == accessible_text:
+            return
+    raise AssertionError(f"never reached {accessible_text!r} with Tab")
+
+
+def question(page):
+    return page.locator("#wizard legend")
+
+
+def choose_with_arrows(page, value: str) -> None:
+    """From the focused radio, move with the arrow keys until `value` is checked."""
+    for _ in range(6):
+        if page.evaluate("document.activeElement.value") == value:
+            break
+        page.keyboard.press("ArrowDown")
+    if not page.evaluate("document.activeElement.checked"):
+        page.keyboard.press("Space")  # the first radio of an unanswered question
+    assert page.evaluate("document.activeElement.checked") is True
+    assert page.evaluate("document.activeElement.value") == value
+
+
+def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, project):
+    for _ in range(3):
+        make_example(project, failure_type="facts")
+    log_in(page, "alice")
+    page.goto(f"/projects/{project.pk}/")
+    tab_to(page, "Start the wizard")
+    page.keyboard.press("Enter")
+
+    # symptom is prefilled with facts from the evidence and focused: Enter confirms it.
+    expect(question(page)).to_contain_text("What goes wrong most often")
+    assert page.evaluate("document.activeElement.value") == "facts"
+    page.keyboard.press("Enter")
+
+    expect(question(page)).to_contain_text("When you paste the facts")
+    expect(page.locator("#option-not_tried")).to_be_focused()
+    expect(page).to_have_url(re.compile(r"/wizard/runs/\d+/q/context_test/$"))  # URL follows
+
+    # The browser's Back button returns to the previous question, with its saved answer.
+    page.go_back()
+    expect(question(page)).to_contain_text("What goes wrong most often")
+    expect(page.locator("#option-facts")).to_be_checked()
+    page.go_forward()
+    expect(question(page)).to_contain_text("When you paste the facts")
+    expect(page.locator("#option-not_tried")).to_be_focused()
+    choose_with_arrows(page, "no")
+    page.keyboard.press("Enter")
+    expect(question(page)).to_contain_text("best prompt on a batch")
+
+    # Reload in the middle: the same question, the path kept.
+    page.reload()
+    expect(question(page)).to_contain_text("best prompt on a batch")
+    expect(page.locator(".wizard-progress")).to_contain_text("No, it is still wrong")
+
+    # Back to the previous question with the Back button, and forward again unchanged.
+    tab_to(page, "Back")
+    page.keyboard.press("Enter")
+    expect(question(page)).to_contain_text("When you paste the facts")
+    expect(page.locator("#option-no")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(question(page)).to_contain_text("best prompt on a batch")
+    expect(page.locator("#option-untested")).to_be_focused()
+    choose_with_arrows(page, "untested")
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", name="Prompting problem: engineer the prompt")
+    ).to_be_visible()
+
+    # Change an earlier answer from the path breadcrumbs: the path and the verdict update,
+    # and the answer that fell off the path is kept.
+    tab_to(page, "Right with the facts pasted in?", key="Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(question(page)).to_contain_text("When you paste the facts")
+    expect(page.locator("#option-no")).to_be_focused()  # focus moves to the question
+    page.keyboard.press("ArrowUp")  # from "No" up to "Yes"
+    assert page.evaluate("document.activeElement.value") == "yes"
+    page.keyboard.press("Enter")
+    verdict = "Prompting problem: give the model the facts (context, retrieval)"
+    expect(page.get_by_role("heading", name=verdict)).to_be_visible()
+    expect(page.locator("#wizard")).to_contain_text("Kept, not used on this path")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Save the decision"
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(rf"/projects/{project.pk}/decisions/1/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(verdict)
+    decision = Decision.objects.get(project=project)
+    assert [step["node"] for step in decision.explanation["path"]] == ["symptom", "context_test"]
+    assert decision.explanation["ignored"] == {"prompt_effort": "untested"}  # kept, not used
+    assert page.console_errors == []
