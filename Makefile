@@ -25,6 +25,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_demo
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above."
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST_PORT)

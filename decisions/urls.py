@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    # Browsers ask for /favicon.ico even when the page names another icon.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -19,5 +22,6 @@ urlpatterns = [
     path("projects/", include("decisions.projects.urls")),
     path("", include("decisions.wizard.urls")),
     path("", include("decisions.records.urls")),
+    path("", include("decisions.reports.urls")),
     path("admin/", admin.site.urls),
 ]

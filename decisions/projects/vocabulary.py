@@ -22,6 +22,15 @@ TECHNIQUES: list[tuple[str, str]] = [
     ("context", "The facts or documents it needs, in the prompt"),
 ]
 
+# Short names where space is tight (chart axes, badges).
+FAILURE_TYPE_SHORT_LABELS = {
+    "format": "Format or length",
+    "tone": "Tone or style",
+    "facts": "Facts",
+    "domain": "Specialized domain",
+    "behavior": "Rules and behavior",
+}
+
 FAILURE_TYPE_IDS = [type_id for type_id, _ in FAILURE_TYPES]
 TECHNIQUE_IDS = [technique_id for technique_id, _ in TECHNIQUES]
 TECHNIQUE_LABELS = dict(TECHNIQUES)

@@ -32,6 +32,8 @@ class Decision(models.Model):
     notes = models.JSONField(default=dict)
     explanation = models.JSONField()
     diagram_svg = models.TextField()
+    # The failed examples as they were, so the report of an old revision never changes.
+    examples = models.JSONField(default=list)
     flowchart_version = models.CharField(max_length=20)
     flowchart_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
@@ -58,6 +60,12 @@ class Decision(models.Model):
 
     def outcome_content(self) -> Outcome:
         return self.definition().outcomes[self.outcome]
+
+    def superseded_by(self) -> int | None:
+        """The newest revision number if this one is no longer the project's latest."""
+        latest = self.project.decisions.order_by("-revision").values_list("revision", flat=True)
+        newest = latest.first()
+        return newest if newest and newest != self.revision else None
 
     @property
     def verdict(self) -> str:

@@ -13,6 +13,21 @@ from decisions.records.models import Decision
 from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
 
+SNAPSHOT_FIELDS = (
+    "title",
+    "failure_type",
+    "techniques_tried",
+    "iterations",
+    "severity",
+    "input_text",
+    "bad_output",
+    "expected_output",
+)
+
+
+def examples_snapshot(project: Project) -> list[dict]:
+    return list(project.examples.order_by("created_at", "pk").values(*SNAPSHOT_FIELDS))
+
 
 @transaction.atomic
 def decision_create(*, run: WizardRun, user) -> Decision:
@@ -39,6 +54,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         notes=run.notes(),
         explanation=explanation.to_dict(),
         diagram_svg=render_svg(definition, result),
+        examples=examples_snapshot(run.project),
         flowchart_version=definition.version,
         flowchart_hash=definition.content_hash,
         created_by=user,

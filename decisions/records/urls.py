@@ -6,9 +6,4 @@ app_name = "records"
 
 urlpatterns = [
     path("wizard/runs/<int:run_id>/finish/", views.run_finish, name="finish"),
-    path(
-        "projects/<int:project_id>/decisions/<int:revision>/",
-        views.decision_detail,
-        name="decision",
-    ),
 ]

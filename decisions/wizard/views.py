@@ -43,9 +43,7 @@ def current_step(run: WizardRun) -> str:
 def _closed_run_redirect(request, run: WizardRun) -> HttpResponse:
     if run.status == RunStatus.FINISHED and hasattr(run, "decision"):
         messages.info(request, "This run is finished: here is the decision it saved.")
-        return redirect(
-            "records:decision", project_id=run.project_id, revision=run.decision.revision
-        )
+        return redirect("reports:report", project_id=run.project_id, revision=run.decision.revision)
     messages.info(request, "This run was discarded.")
     return redirect("projects:detail", project_id=run.project_id)
 

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from decisions.accounts.access import Need
+from decisions.lib.htmx import HtmxHttpRequest
+from decisions.lib.ratelimit import over_limit
+from decisions.records.access import get_decision
+from decisions.reports.context import report_context
+from decisions.reports.forms import ShareLinkForm
+from decisions.reports.models import ShareLink, hash_token
+from decisions.reports.pdf import cached_pdf
+
+SHARE_REQUESTS_PER_MINUTE = 30
+
+
+def pdf_response(decision) -> HttpResponse:
+    pdf = cached_pdf(decision, lambda: report_context(decision))
+    name = f"{slugify(decision.project.name)[:60] or 'decision'}-revision-{decision.revision}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def report(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, membership = get_decision(request.user, project_id, revision, Need.READ)
+    return render_report(request, decision, membership)
+
+
+@login_required
+@require_GET
+def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, _ = get_decision(request.user, project_id, revision, Need.READ)
+    return pdf_response(decision)
+
+
+def render_report(request, decision, membership, *, form=None, new_link=None, status=200):
+    context = report_context(decision)
+    context.update(
+        {
+            "membership": membership,
+            "pdf_url": reverse(
+                "reports:pdf",
+                kwargs={"project_id": decision.project_id, "revision": decision.revision},
+            ),
+            "share_form": form or ShareLinkForm(),
+            "share_links": decision.share_links.select_related("created_by")
+            if membership.can_edit
+            else [],
+            "new_link": new_link,
+        }
+    )
+    template = "reports/report.html#share-panel" if request.htmx else "reports/report.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def share_create(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        return render_report(request, decision, membership, form=form, status=422)
+    _, token = ShareLink.create(
+        decision=decision,
+        label=form.cleaned_data["label"],
+        expiry=form.cleaned_data["expiry"],
+        user=request.user,
+    )
+    # The token is shown in this one response and never again: only its hash is stored.
+    new_link = request.build_absolute_uri(reverse("reports:shared", kwargs={"token": token}))
+    return render_report(request, decision, membership, new_link=new_link, status=201)
+
+
+@login_required
+@require_POST
+def share_revoke(
+    request: HtmxHttpRequest, project_id: int, revision: int, link_id: int
+) -> HttpResponse:
+    decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
+    link = get_object_or_404(decision.share_links, pk=link_id)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return render_report(request, decision, membership)
+
+
+# Shared pages: no login, one revision only, and nothing that tells a stranger whether a
+# token ever existed: unknown, expired and revoked tokens get the same 404.
+
+SHARE_HEADERS = {
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Cache-Control": "no-store",
+}
+
+
+def shared_view(view):
+    @functools.wraps(view)
+    def wrapper(request, token: str):
+        if over_limit(request, scope="share", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60):
+            response = HttpResponse(
+                "Too many requests for shared reports from your address; wait a minute.",
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "60"
+        else:
+            try:
+                response = view(request, _usable_link(token))
+            except Http404:
+                # Rendered without the request: no CSRF token or cookie can tell two 404s apart.
+                response = HttpResponse(render_to_string("reports/shared_404.html"), status=404)
+        for header, value in SHARE_HEADERS.items():
+            response[header] = value
+        return response
+
+    return require_GET(wrapper)
+
+
+def _usable_link(token: str) -> ShareLink:
+    link = (
+        ShareLink.objects.usable()
+        .select_related("decision__project", "decision__created_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        raise Http404
+    link.record_view()
+    return link
+
+
+@shared_view
+def shared_report(request, link: ShareLink) -> HttpResponse:
+    context = report_context(link.decision)
+    context["pdf_url"] = request.path.rstrip("/") + "/report.pdf"
+    context["shared"] = True
+    return render(request, "reports/shared.html", context)
+
+
+@shared_view
+def shared_pdf(request, link: ShareLink) -> HttpResponse:
+    return pdf_response(link.decision)
