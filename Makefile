@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres e2e lint format migrations-check install install-dev clean
+.PHONY: run test test-postgres e2e lint format migrations-check bench install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -53,3 +53,7 @@ migrations-check: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Page timings as ratios against a baseline page, in a throwaway database.
+bench: install-dev
+	$(BIN)/python manage.py bench
