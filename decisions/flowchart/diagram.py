@@ -73,6 +73,11 @@ def _arrows(definition: Definition) -> list[_Arrow]:
     ]
 
 
+def _attr(value: str) -> str:
+    """Text escaped for a double-quoted attribute."""
+    return escape(value, {'"': "&quot;"})
+
+
 def _lines(text: str) -> list[str]:
     return textwrap.wrap(text, CHARS_PER_LINE) or [""]
 
@@ -168,8 +173,8 @@ def _edge_svg(arrow: _Arrow, points: list[tuple[float, float]], on_path: bool) -
     (lx0, ly0), (lx1, ly1) = points[0], points[1]
     label_x, label_y = lx0 + (lx1 - lx0) * 0.35, ly0 + (ly1 - ly0) * 0.35
     return (
-        f'<g class="edge{" on-path" if on_path else ""}" data-from="{escape(arrow.source)}" '
-        f'data-to="{escape(arrow.target)}" data-on-path="{"true" if on_path else "false"}">'
+        f'<g class="edge{" on-path" if on_path else ""}" data-from="{_attr(arrow.source)}" '
+        f'data-to="{_attr(arrow.target)}" data-on-path="{"true" if on_path else "false"}">'
         f'<polyline points="{coords}" fill="none" stroke="{color}" '
         f'stroke-width="{stroke_width}"/>'
         f'<polygon points="{head}" fill="{color}"/>'
@@ -201,13 +206,13 @@ def _box_svg(vertex_id, label, centre, height, *, is_outcome: bool, on_path: boo
         for i, line in enumerate(lines)
     )
     css_class = "outcome" if is_outcome else "node"
+    weight = "bold" if is_outcome else "normal"
     return (
-        f'<g class="{css_class}{" on-path" if on_path else ""}" data-id="{escape(vertex_id)}">'
+        f'<g class="{css_class}{" on-path" if on_path else ""}" data-id="{_attr(vertex_id)}">'
         f"<title>{escape(label)}</title>"
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_WIDTH}" height="{height:.1f}" '
         f'rx="{12 if is_outcome else 4}" fill="{fill}" stroke="{stroke}" '
         f'stroke-width="{2.5 if on_path else 1.2}"/>'
-        f'<text text-anchor="middle" fill="{text_color}"'
-        f"{' font-weight=' + chr(34) + 'bold' + chr(34) if is_outcome else ''}>{tspans}</text>"
+        f'<text text-anchor="middle" fill="{text_color}" font-weight="{weight}">{tspans}</text>'
         f"</g>"
     )
