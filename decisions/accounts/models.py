@@ -24,9 +24,6 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def owner_count(self) -> int:
-        return self.memberships.filter(role=Role.OWNER).count()
-
 
 class MembershipQuerySet(models.QuerySet):
     def for_user(self, user) -> MembershipQuerySet:

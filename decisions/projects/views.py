@@ -153,10 +153,9 @@ def example_add(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         form.instance.created_by = request.user
         example = form.save()
         project.touch()
-    if request.htmx:
-        messages.success(request, f"Example “{example.title}” added.")
-        return _render_examples(request, project, membership)
     messages.success(request, f"Example “{example.title}” added.")
+    if request.htmx:
+        return _render_examples(request, project, membership)
     return redirect(_examples_url(project))
 
 
