@@ -1,5 +1,9 @@
 # Two commands set everything up on a fresh clone: `make run` and `make test`.
-PYTHON ?= python3
+# Django 6.1 needs Python 3.12 or newer: the first such interpreter on PATH, then pyenv's.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3 \
+	$$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	$$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$candidate; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
@@ -7,8 +11,10 @@ HOST_PORT ?= 127.0.0.1:8000
 .PHONY: run test test-postgres e2e lint format migrations-check bench install install-dev clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
-	$(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1) and none was found:" \
+		"install python3.12 or newer, or run make PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): on Debian or Ubuntu," \
+		"install the venv module (apt-get install python3-venv, or python3.12-venv)"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamps re-run the install only when pyproject.toml changes.

@@ -10,6 +10,13 @@ from decisions.accounts.services import team_create, user_signup
 from decisions.projects.models import FailedExample, Project
 
 PASSWORD = "correct-horse-battery-staple"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run inside the test that enqueues them; tests/test_worker.py runs the real worker."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture
