@@ -11,6 +11,11 @@ DEFINITIONS_DIR = Path(__file__).parent / "definitions"
 CURRENT_VERSION = "2026.11"
 
 
+def current_version() -> str:
+    """The version new wizard runs use."""
+    return CURRENT_VERSION
+
+
 def definition_files() -> dict[str, Path]:
     return {path.stem: path for path in sorted(DEFINITIONS_DIR.glob("*.toml"))}
 

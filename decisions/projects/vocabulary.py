@@ -1,4 +1,4 @@
-"""The shared vocabulary of ../shared/flowchart.md: failure types and prompt techniques.
+"""The shared vocabulary of the flowchart (docs/flowchart/): failure types and prompt techniques.
 
 Ids are a stable contract: a failure type id equals an option id of the flowchart's
 `symptom` question. The order is the spec's tie-break order.
@@ -35,3 +35,12 @@ FAILURE_TYPE_IDS = [type_id for type_id, _ in FAILURE_TYPES]
 TECHNIQUE_IDS = [technique_id for technique_id, _ in TECHNIQUES]
 TECHNIQUE_LABELS = dict(TECHNIQUES)
 FAILURE_TYPE_LABELS = dict(FAILURE_TYPES)
+
+
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """Every display name, for a decision's snapshot: old reports keep the words they had."""
+    return {
+        "failure_types": FAILURE_TYPE_LABELS,
+        "failure_types_short": FAILURE_TYPE_SHORT_LABELS,
+        "techniques": TECHNIQUE_LABELS,
+    }

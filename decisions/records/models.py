@@ -3,8 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from decisions.flowchart.definition import Definition, Outcome
-from decisions.flowchart.registry import get_definition
+from decisions.flowchart.snapshot import content_hash
 from decisions.projects.models import Project
 from decisions.wizard.models import WizardRun
 
@@ -17,8 +16,10 @@ class Decision(models.Model):
     """One saved decision revision: never changed after it is created.
 
     It keeps everything the report needs as it was at that moment (answers, notes, the
-    explanation with path, warnings and counterfactuals, the evidence summary, the diagram),
-    pinned to the flowchart version and content hash it was made with.
+    explanation with path, warnings and counterfactuals, the evidence summary, the diagram, and
+    in `snapshot` the verdict's wording, effort table, risks and labels), pinned to the
+    flowchart version and content hash it was made with. Reports never read the live
+    definition, so a wording fix to a definition cannot change an old report.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
@@ -32,6 +33,8 @@ class Decision(models.Model):
     notes = models.JSONField(default=dict)
     explanation = models.JSONField()
     diagram_svg = models.TextField()
+    # decisions.flowchart.snapshot.report_snapshot(): all the report shows of the definition.
+    snapshot = models.JSONField(default=dict)
     # The failed examples as they were, so the report of an old revision never changes.
     examples = models.JSONField(default=list)
     flowchart_version = models.CharField(max_length=20)
@@ -55,12 +58,6 @@ class Decision(models.Model):
             raise ImmutableRecordError("A saved decision never changes: create a new revision.")
         super().save(*args, **kwargs)
 
-    def definition(self) -> Definition:
-        return get_definition(self.flowchart_version)
-
-    def outcome_content(self) -> Outcome:
-        return self.definition().outcomes[self.outcome]
-
     def superseded_by(self) -> int | None:
         """The newest revision number if this one is no longer the project's latest."""
         latest = self.project.decisions.order_by("-revision").values_list("revision", flat=True)
@@ -69,4 +66,15 @@ class Decision(models.Model):
 
     @property
     def verdict(self) -> str:
-        return self.outcome_content().verdict
+        return self.snapshot["outcome"]["verdict"]
+
+    def content_hash(self) -> str:
+        """A hash of everything the report renders: part of the PDF cache key."""
+        return content_hash(
+            self.snapshot,
+            self.explanation,
+            self.answers,
+            self.notes,
+            self.examples,
+            self.diagram_svg,
+        )

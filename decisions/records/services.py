@@ -8,7 +8,9 @@ from django.db.models import Max
 
 from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.explain import explain
+from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
+from decisions.projects.vocabulary import vocabulary_labels
 from decisions.records.models import Decision
 from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
@@ -44,6 +46,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
     # Locking the project row serializes revision numbers per project.
     Project.objects.select_for_update().filter(pk=run.project_id).first()
     last = run.project.decisions.aggregate(last=Max("revision"))["last"] or 0
+    explanation_document = explanation.to_dict()
     decision = Decision.objects.create(
         project=run.project,
         revision=last + 1,
@@ -52,7 +55,8 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         confidence=explanation.confidence,
         answers=run.chosen_options(),
         notes=run.notes(),
-        explanation=explanation.to_dict(),
+        explanation=explanation_document,
+        snapshot=report_snapshot(definition, explanation_document, labels=vocabulary_labels()),
         diagram_svg=render_svg(definition, result),
         examples=examples_snapshot(run.project),
         flowchart_version=definition.version,

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from decisions.flowchart.definition import Definition
 from decisions.flowchart.evaluate import Result, evaluate
-from decisions.flowchart.registry import CURRENT_VERSION, get_definition
+from decisions.flowchart.registry import current_version, get_definition
 from decisions.projects.models import Project
 
 NOTE_MAX = 2_000
@@ -27,7 +27,9 @@ class WizardRun(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="wizard_runs")
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT)
-    flowchart_version = models.CharField(max_length=20, default=CURRENT_VERSION)
+    # A callable default: the registry's current version when the run starts, pinned from then
+    # on (a run started on an older version finishes on it), and no migration per new version.
+    flowchart_version = models.CharField(max_length=20, default=current_version)
     answers = models.JSONField(default=dict, blank=True)
     # Incremented by every change: a form carrying an older version is refused (409).
     version = models.PositiveIntegerField(default=1)

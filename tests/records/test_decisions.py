@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from decisions.flowchart.registry import current_version, get_definition
 from decisions.records.models import Decision, ImmutableRecordError
 from decisions.records.services import decision_create
 from decisions.wizard.models import WizardRun
@@ -32,8 +33,8 @@ def test_running_again_creates_revision_2_and_keeps_revision_1(project, alice):
 
 def test_decision_is_pinned_to_the_flowchart_version_and_hash(project, alice):
     decision = finished_run(project, alice, "hybrid")
-    definition = decision.definition()
-    assert decision.flowchart_version == "2026.11"
+    definition = get_definition(current_version())
+    assert decision.flowchart_version == definition.version
     assert decision.flowchart_hash == definition.content_hash
     assert 'data-on-path="true"' in decision.diagram_svg
 
@@ -52,7 +53,7 @@ def test_result_page_shows_verdict_path_steps_and_diagram(client, project, alice
     decision = finished_run(project, alice, outcome)
     client.force_login(alice)
     html = client.get(f"/projects/{project.pk}/decisions/1/").content.decode()
-    content = decision.outcome_content()
+    content = get_definition(decision.flowchart_version).outcomes[decision.outcome]
     assert content.verdict in html and content.analogy in html
     assert f"Confidence: {decision.confidence}" in html
     for step in decision.explanation["path"]:

@@ -34,7 +34,7 @@ def test_pdf_holds_verdict_questions_and_example_titles(client, alice, decision)
     assert 'filename="email-drafter-revision-1.pdf"' in response["Content-Disposition"]
     reader, text = pdf_text(response.content)
     flat = squash(text)
-    assert squash(decision.outcome_content().verdict) in flat
+    assert squash(decision.verdict) in flat
     for step in decision.explanation["path"]:
         assert squash(step["question"]) in flat
     assert "Too formal for Dana" in flat and "Invents a policy" in flat

@@ -54,7 +54,7 @@ def test_share_link_lifecycle(client, alice, decision):
     assert shared.status_code == 200
     assert_share_headers(shared)
     html = shared.content.decode()
-    assert decision.outcome_content().verdict in html
+    assert decision.verdict in html
     assert f"/projects/{decision.project_id}/" not in html  # nothing else of the project
     link.refresh_from_db()
     assert link.view_count == 1 and link.last_viewed_at is not None
@@ -96,8 +96,8 @@ def test_shared_page_shows_only_that_revision(client, alice, project, decision):
     token = token_from(create_link(client, decision))
     client.logout()
     html = client.get(f"/s/{token}/").content.decode()
-    assert decision.outcome_content().verdict in html
-    assert second.outcome_content().verdict not in html.split("Effort, cost")[0]
+    assert decision.verdict in html
+    assert second.verdict not in html.split("Effort, cost")[0]
     assert "Superseded by revision 2" in html
 
 

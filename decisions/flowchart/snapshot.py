@@ -1,0 +1,88 @@
+"""What a saved decision's report shows, copied out of its definition at save time.
+
+A decision is a self-contained record: its report, shared page and PDF render from this
+snapshot, never from the live definition, so polishing a definition's wording cannot change an
+old report (nor make it disagree with a PDF rendered before the change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
+from decisions.flowchart.definition import Definition, Outcome
+
+# Bump when the snapshot's shape changes, so readers can tell old snapshots apart.
+SNAPSHOT_FORMAT = 1
+
+
+def report_snapshot(
+    definition: Definition, explanation: Mapping, *, labels: Mapping[str, Mapping[str, str]]
+) -> dict:
+    """The report's content for a complete explanation (`Explanation.to_dict()`).
+
+    `labels` holds the vocabulary's display names ("failure_types", "failure_types_short",
+    "techniques"), which belong to the app, not to the flowchart package.
+    """
+    outcome = definition.outcomes[explanation["outcome"]]
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "flowchart": {
+            "version": definition.version,
+            "title": definition.title,
+            "hash": definition.content_hash,
+            "sources": [{"title": s.title, "note": s.note} for s in definition.sources],
+        },
+        "outcome": {
+            **effort_row(outcome),
+            "verdict": outcome.verdict,
+            "kind": outcome.kind,
+            "analogy": outcome.analogy,
+            "risks": list(outcome.risks),
+        },
+        # The alternatives in the flowchart's order, for the effort and cost comparison.
+        "alternatives": [
+            effort_row(other) for other in definition.outcomes.values() if other.id != outcome.id
+        ],
+        "changes": counterfactual_groups(definition, explanation["counterfactuals"]),
+        "labels": {name: dict(mapping) for name, mapping in labels.items()},
+    }
+
+
+def effort_row(outcome: Outcome) -> dict:
+    return {
+        "id": outcome.id,
+        "label": outcome.label,
+        "time": outcome.time,
+        "cost": outcome.cost,
+        "data": outcome.data,
+        "people": outcome.people,
+    }
+
+
+def counterfactual_groups(definition: Definition, counterfactuals: Sequence[Mapping]) -> list:
+    """The counterfactuals grouped by question, with their labels written out."""
+    groups: dict[str, dict] = {}
+    for item in counterfactuals:
+        node = definition.nodes[item["node"]]
+        group = groups.setdefault(node.id, {"node": node.id, "question": node.question, "items": []})
+        if item["outcome"]:
+            result = definition.outcomes[item["outcome"]].verdict
+        else:
+            result = "one more question: " + definition.nodes[item["next_node"]].question
+        group["items"].append(
+            {
+                "option": item["option"],
+                "answer": node.option(item["option"]).label,
+                "result": result,
+                "is_verdict": bool(item["outcome"]),
+            }
+        )
+    return list(groups.values())
+
+
+def content_hash(*parts: object) -> str:
+    """A stable hash of JSON-serialisable parts: equal content, equal hash."""
+    canonical = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
