@@ -66,7 +66,9 @@ def counterfactual_groups(definition: Definition, counterfactuals: Sequence[Mapp
     groups: dict[str, dict] = {}
     for item in counterfactuals:
         node = definition.nodes[item["node"]]
-        group = groups.setdefault(node.id, {"node": node.id, "question": node.question, "items": []})
+        group = groups.setdefault(
+            node.id, {"node": node.id, "question": node.question, "items": []}
+        )
         if item["outcome"]:
             result = definition.outcomes[item["outcome"]].verdict
         else:

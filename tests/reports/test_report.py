@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from decisions.flowchart.registry import current_version, get_definition
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from decisions.flowchart.registry import current_version, get_definition
 from tests.conftest import make_example
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
 from tests.reports.conftest import HOSTILE_TEXTS, save_decision
