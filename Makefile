@@ -33,8 +33,8 @@ run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_demo
-	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above."
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST_PORT)
+	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
+	DEBUG=true HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -76,3 +76,58 @@ class ShareLink(models.Model):
         ShareLink.objects.filter(pk=self.pk).update(
             view_count=F("view_count") + 1, last_viewed_at=now
         )
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ReportPdfQuerySet(models.QuerySet):
+    def for_key(self, decision: Decision, key: str) -> tuple[ReportPdf, bool]:
+        """The PDF row for this decision's current content and templates: (row, created)."""
+        try:
+            with transaction.atomic():
+                return self.get_or_create(decision=decision, key=key)
+        except IntegrityError:  # a second request created it at the same moment
+            return self.get(decision=decision, key=key), False
+
+
+class ReportPdf(models.Model):
+    """A decision's report as a PDF, rendered once by a background task.
+
+    `key` hashes everything the PDF shows and the templates that draw it, so a new template
+    or different content gets a new row, never a stale file.
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="pdfs")
+    key = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    content = models.BinaryField(null=True, editable=False)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+
+    objects = ReportPdfQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "key"], name="one_pdf_per_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.decision} ({self.status})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PdfStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == PdfStatus.FAILED
+
+    def is_overdue(self, after: timedelta) -> bool:
+        """Pending for longer than a render can take: its worker died or never ran."""
+        return self.status == PdfStatus.PENDING and timezone.now() - self.requested_at > after

@@ -12,6 +12,11 @@ urlpatterns = [
         name="pdf",
     ),
     path(
+        "projects/<int:project_id>/decisions/<int:revision>/report.pdf/retry/",
+        views.report_pdf_retry,
+        name="pdf_retry",
+    ),
+    path(
         "projects/<int:project_id>/decisions/<int:revision>/share/",
         views.share_create,
         name="share_create",

@@ -4,7 +4,7 @@ import functools
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -18,17 +18,63 @@ from decisions.records.access import get_decision
 from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
 from decisions.reports.models import ShareLink, hash_token
-from decisions.reports.pdf import cached_pdf
+from decisions.reports.pdf import missing_pdf_library
+from decisions.reports.tasks import pdf_request, pdf_retry
 
 SHARE_REQUESTS_PER_MINUTE = 30
+# The "being prepared" page asks again this often; shared pages allow as many checks.
+PDF_POLL_SECONDS = 3
+SHARE_POLLS_PER_MINUTE = 60 // PDF_POLL_SECONDS * 2
 
 
-def pdf_response(decision) -> HttpResponse:
-    pdf = cached_pdf(decision, lambda: report_context(decision))
-    name = f"{slugify(decision.project.name)[:60] or 'decision'}-revision-{decision.revision}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def pdf_response(
+    request, decision, *, report_url: str, retry_url: str = "", shared: bool = False
+) -> HttpResponse:
+    """The finished PDF, or a page that says where it stands; never a render in the request.
+
+    An htmx request is the "being prepared" page checking again: it gets the status panel.
+    """
+    missing = missing_pdf_library()
+    if missing:
+        return _pdf_status_page(
+            request, decision, "unavailable", report_url, error=missing, shared=shared
+        )
+    pdf = pdf_request(decision=decision)
+    if pdf.is_ready and not request.htmx:
+        name = f"{slugify(decision.project.name)[:60] or 'decision'}-revision-{decision.revision}"
+        response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    return _pdf_status_page(
+        request,
+        decision,
+        pdf.status,
+        report_url,
+        error=pdf.error,
+        retry_url=retry_url,
+        shared=shared,
+    )
+
+
+PDF_STATUS_CODES = {"pending": 202, "ready": 200, "failed": 500, "unavailable": 503}
+
+
+def _pdf_status_page(request, decision, state, report_url, *, error, retry_url="", shared):
+    context = {
+        "decision": decision,
+        "project": decision.project,
+        "state": state,
+        "error": error,
+        "pdf_url": request.path,
+        "report_url": report_url,
+        "retry_url": retry_url,
+        "poll_seconds": PDF_POLL_SECONDS,
+        "shared": shared,
+    }
+    template = "reports/pdf_status.html#pdf-status" if request.htmx else "reports/pdf_status.html"
+    # A poll that finds the PDF ready answers 200 so htmx swaps in the download button.
+    status = 200 if request.htmx else PDF_STATUS_CODES[state]
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -41,8 +87,23 @@ def report(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResp
 @login_required
 @require_GET
 def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
-    decision, _ = get_decision(request.user, project_id, revision, Need.READ)
-    return pdf_response(decision)
+    decision, membership = get_decision(request.user, project_id, revision, Need.READ)
+    kwargs = {"project_id": project_id, "revision": revision}
+    return pdf_response(
+        request,
+        decision,
+        report_url=reverse("reports:report", kwargs=kwargs),
+        retry_url=reverse("reports:pdf_retry", kwargs=kwargs) if membership.can_edit else "",
+    )
+
+
+@login_required
+@require_POST
+def report_pdf_retry(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, _ = get_decision(request.user, project_id, revision, Need.EDIT)
+    pdf = pdf_request(decision=decision)
+    pdf_retry(pdf=pdf)
+    return redirect("reports:pdf", project_id=project_id, revision=revision)
 
 
 def render_report(request, decision, membership, *, form=None, new_link=None, status=200):
@@ -109,7 +170,13 @@ SHARE_HEADERS = {
 def shared_view(view):
     @functools.wraps(view)
     def wrapper(request, token: str):
-        if over_limit(request, scope="share", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60):
+        # The "being prepared" page checks every few seconds: those checks count apart.
+        scope, limit = (
+            ("share-poll", SHARE_POLLS_PER_MINUTE)
+            if request.htmx
+            else ("share", SHARE_REQUESTS_PER_MINUTE)
+        )
+        if over_limit(request, scope=scope, limit=limit, window_seconds=60):
             response = HttpResponse(
                 "Too many requests for shared reports from your address; wait a minute.",
                 status=429,
@@ -118,7 +185,8 @@ def shared_view(view):
             response["Retry-After"] = "60"
         else:
             try:
-                response = view(request, _usable_link(token))
+                # A status check of the "being prepared" page is not another view.
+                response = view(request, _usable_link(token, count_view=not request.htmx))
             except Http404:
                 # Rendered without the request: no CSRF token or cookie can tell two 404s apart.
                 response = HttpResponse(render_to_string("reports/shared_404.html"), status=404)
@@ -129,7 +197,7 @@ def shared_view(view):
     return require_GET(wrapper)
 
 
-def _usable_link(token: str) -> ShareLink:
+def _usable_link(token: str, *, count_view: bool) -> ShareLink:
     link = (
         ShareLink.objects.usable()
         .select_related("decision__project", "decision__created_by")
@@ -138,7 +206,8 @@ def _usable_link(token: str) -> ShareLink:
     )
     if link is None:
         raise Http404
-    link.record_view()
+    if count_view:
+        link.record_view()
     return link
 
 
@@ -152,4 +221,5 @@ def shared_report(request, link: ShareLink) -> HttpResponse:
 
 @shared_view
 def shared_pdf(request, link: ShareLink) -> HttpResponse:
-    return pdf_response(link.decision)
+    report_url = request.path.removesuffix("report.pdf")
+    return pdf_response(request, link.decision, report_url=report_url, shared=True)

@@ -51,3 +51,16 @@ def hostile_decision(project, alice):
         )
     make_example(project, title="Very long output", bad_output=long_output)
     return save_decision(project, alice, "context", notes={"symptom": HOSTILE_TEXTS["script"]})
+
+
+def render_pending_pdfs() -> None:
+    """What the task worker does: render every PDF that was asked for.
+
+    Tests run inside a transaction that never commits, so the enqueue that waits for the
+    commit never fires; this stands in for it.
+    """
+    from decisions.reports.models import PdfStatus, ReportPdf
+    from decisions.reports.tasks import render_report_pdf
+
+    for pdf_id in ReportPdf.objects.filter(status=PdfStatus.PENDING).values_list("pk", flat=True):
+        render_report_pdf.call(pdf_id)

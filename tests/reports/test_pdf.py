@@ -10,10 +10,11 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from decisions.reports import pdf as pdf_module
+from decisions.reports import tasks as tasks_module
 from decisions.reports.context import report_context
-from decisions.reports.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher, render_pdf
-from tests.reports.conftest import HOSTILE_TEXTS
+from decisions.reports.pdf import PDF_BASE_URL, render_pdf
+from decisions.reports.weasy import StaticFilesOnlyFetcher
+from tests.reports.conftest import HOSTILE_TEXTS, render_pending_pdfs
 from tests.reports.test_share import create_link, token_from
 
 
@@ -27,6 +28,7 @@ def squash(text: str) -> str:
 
 
 def test_pdf_holds_verdict_questions_and_example_titles(client, alice, decision):
+    render_pending_pdfs()
     client.force_login(alice)
     response = client.get(f"/projects/{decision.project_id}/decisions/1/report.pdf")
     assert response.status_code == 200
@@ -44,6 +46,7 @@ def test_pdf_holds_verdict_questions_and_example_titles(client, alice, decision)
 
 
 def test_viewer_downloads_the_pdf(client, bob, decision):
+    render_pending_pdfs()
     client.force_login(bob)
     assert client.get(f"/projects/{decision.project_id}/decisions/1/report.pdf").status_code == 200
 
@@ -52,23 +55,26 @@ def test_shared_pdf(client, alice, decision):
     client.force_login(alice)
     token = token_from(create_link(client, decision))
     client.logout()
+    render_pending_pdfs()
     response = client.get(f"/s/{token}/report.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert response["Cache-Control"] == "no-store"
 
 
-def test_second_download_comes_from_the_cache(client, alice, decision, monkeypatch):
+def test_a_pdf_is_rendered_once_and_then_served(client, alice, decision, monkeypatch):
     calls = []
-    original = pdf_module.render_pdf
+    original = tasks_module.render_pdf
     monkeypatch.setattr(
-        pdf_module, "render_pdf", lambda *a, **k: calls.append(1) or original(*a, **k)
+        tasks_module, "render_pdf", lambda *a, **k: calls.append(1) or original(*a, **k)
     )
     client.force_login(alice)
     url = f"/projects/{decision.project_id}/decisions/1/report.pdf"
+    render_pending_pdfs()
+    render_pending_pdfs()
     first = client.get(url).content
     second = client.get(url).content
     assert len(calls) == 1
-    assert first == second
+    assert first == second and first.startswith(b"%PDF")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,33 @@
+"""The real queue: a decision saved in the web process is rendered by `manage.py db_worker`.
+
+Every other test uses the immediate backend; this one enqueues into the database table and
+runs the worker command as `make run` does, in batch mode so it stops when the queue is empty.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from decisions.reports.models import ReportPdf
+from tests.reports.conftest import save_decision
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_worker_renders_the_pdf_of_a_saved_decision(settings, project, alice):
+    settings.TASKS = DATABASE_TASKS
+    decision = save_decision(project, alice, "prompt")
+
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "decisions.reports.tasks.render_report_pdf"
+    assert queued.status == "READY"
+    assert ReportPdf.objects.get(decision=decision).status == "pending"
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    pdf = ReportPdf.objects.get(decision=decision)
+    assert pdf.status == "ready" and bytes(pdf.content).startswith(b"%PDF")
