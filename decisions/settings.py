@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "decisions.lib.htmx.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "decisions.urls"

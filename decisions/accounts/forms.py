@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from decisions.accounts.models import Role, Team
+from decisions.lib.forms import StatedLimitsMixin
 
 
 class SignupForm(UserCreationForm):
@@ -23,7 +24,7 @@ class SignupForm(UserCreationForm):
         self.helper.add_input(Submit("submit", "Create account"))
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ("name",)
@@ -35,7 +36,7 @@ class TeamForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", submit_label))
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(StatedLimitsMixin, forms.Form):
     username_or_email = forms.CharField(max_length=254, label="Username or email")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 

@@ -5,11 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from decisions.accounts.models import Membership, Team
+from decisions.lib.forms import StatedLimitsMixin
 from decisions.projects.models import FailedExample, Project
 from decisions.projects.vocabulary import TECHNIQUES
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(StatedLimitsMixin, forms.ModelForm):
     """Carries the version the user started from, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from decisions.flowchart.definition import Node
+from decisions.lib.forms import StatedLimitsMixin
 from decisions.wizard.models import NOTE_MAX
 
 
-class StepForm(forms.Form):
+class StepForm(StatedLimitsMixin, forms.Form):
     """One answer: the option of one question, an optional note, and the run's version."""
 
     option = forms.ChoiceField(
@@ -16,7 +17,7 @@ class StepForm(forms.Form):
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_MAX}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         label="Note (optional)",
         help_text="Why this answer? Your team and the report will see it.",
     )

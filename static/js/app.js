@@ -2,15 +2,56 @@
 (function () {
   "use strict";
 
-  // After htmx swaps in new content, move focus to the element that asks for it, so
-  // keyboard and screen-reader users land on what changed.
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail.elt && event.detail.elt.isConnected ? event.detail.elt : document;
-    var focusable = target.querySelector("[data-autofocus]") || document.querySelector("[data-autofocus]");
-    if (focusable) {
-      focusable.focus();
-      focusable.removeAttribute("data-autofocus");
+  // htmx itself focuses the first [autofocus] element it swaps in, so keyboard and
+  // screen-reader users land on what changed.
+
+  // A failed htmx request leaves the page as it was and says so where the user acted,
+  // instead of failing silently.
+  var FAILURE_MESSAGES = {
+    0: "Could not reach the server: check your connection and try again. Nothing was saved.",
+    403: "You do not have permission to do that. A team owner can give you editor rights.",
+    404: "This is no longer here: it was deleted, or your access changed. Reload the page.",
+    413: "That is more than the server accepts in one request. Send less at a time.",
+    429: "Too many requests in a short time. Wait a minute and try again."
+  };
+
+  function failureMessage(status) {
+    if (FAILURE_MESSAGES[status]) return FAILURE_MESSAGES[status];
+    if (status >= 500) {
+      return "Something went wrong on our side (error " + status + "), so your last change " +
+        "may not have been saved. Reload the page to see what was, then try again.";
     }
+    return "The request failed (error " + status + "). Reload the page and try again.";
+  }
+
+  function placeFor(element) {
+    return element.closest("form, section, article, .card, #main") || document.getElementById("main");
+  }
+
+  function showFailure(element, status) {
+    var place = placeFor(element);
+    var box = place.querySelector(":scope > .htmx-failure");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-danger htmx-failure";
+      box.setAttribute("role", "alert");
+      box.setAttribute("tabindex", "-1");
+      place.insertBefore(box, place.firstChild);
+    }
+    box.textContent = failureMessage(status);
+    box.focus();
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    showFailure(event.detail.elt, event.detail.xhr.status);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showFailure(event.detail.elt, 0);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful || !event.detail.elt.isConnected) return;
+    var box = placeFor(event.detail.elt).querySelector(":scope > .htmx-failure");
+    if (box) box.remove();
   });
 
   // Enter on a radio answer submits its form, as it does in a text field.

@@ -16,13 +16,27 @@ def log_in(page, username: str) -> None:
     expect(page.get_by_role("heading", name="Projects")).to_be_visible()
 
 
-def tab_to(page, accessible_text: str, *, key: str = "Tab", limit: int = 60) -> None:
-    """Press Tab (or Shift+Tab) until the focused element's text is accessible_text."""
+# htmx moves focus when a swap settles, a few milliseconds after the swap: focus is only ever
+# read through Playwright's waiting assertions, never once with page.evaluate.
+FOCUS_WAIT_MS = 250
+
+
+def is_focused_soon(locator) -> bool:
+    try:
+        expect(locator).to_be_focused(timeout=FOCUS_WAIT_MS)
+    except AssertionError:
+        return False
+    return True
+
+
+def tab_to(page, name: str, *, role: str = "link", limit: int = 60) -> None:
+    """Press Tab until the element with this role and accessible name has the focus."""
+    target = page.get_by_role(role, name=name, exact=True)
     for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("document.activeElement.textContent.trim()") == accessible_text:
+        page.keyboard.press("Tab")
+        if is_focused_soon(target):
             return
-    raise AssertionError(f"never reached {accessible_text!r} with Tab")
+    raise AssertionError(f"never reached the {role} {name!r} with Tab")
 
 
 def question(page):
@@ -30,15 +44,15 @@ def question(page):
 
 
 def choose_with_arrows(page, value: str) -> None:
-    """From the focused radio, move with the arrow keys until `value` is checked."""
+    """From the focused radio, move with the arrow keys until `value` is focused and checked."""
+    target = page.locator(f"#option-{value}")
     for _ in range(6):
-        if page.evaluate("document.activeElement.value") == value:
+        if is_focused_soon(target):
             break
         page.keyboard.press("ArrowDown")
-    if not page.evaluate("document.activeElement.checked"):
-        page.keyboard.press("Space")  # the first radio of an unanswered question
-    assert page.evaluate("document.activeElement.checked") is True
-    assert page.evaluate("document.activeElement.value") == value
+    expect(target).to_be_focused()
+    page.keyboard.press("Space")  # checks the first radio of an unanswered question
+    expect(target).to_be_checked()
 
 
 def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, project):
@@ -46,12 +60,12 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
         make_example(project, failure_type="facts")
     log_in(page, "alice")
     page.goto(f"/projects/{project.pk}/")
-    tab_to(page, "Start the wizard")
+    tab_to(page, "Start the wizard", role="button")
     page.keyboard.press("Enter")
 
     # symptom is prefilled with facts from the evidence and focused: Enter confirms it.
     expect(question(page)).to_contain_text("What goes wrong most often")
-    assert page.evaluate("document.activeElement.value") == "facts"
+    expect(page.locator("#option-facts")).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(question(page)).to_contain_text("When you paste the facts")
@@ -95,12 +109,12 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(question(page)).to_contain_text("When you paste the facts")
     expect(page.locator("#option-no")).to_be_focused()  # focus moves to the question
     page.keyboard.press("ArrowUp")  # from "No" up to "Yes"
-    assert page.evaluate("document.activeElement.value") == "yes"
+    expect(page.locator("#option-yes")).to_be_focused()
     page.keyboard.press("Enter")
     verdict = "Prompting problem: give the model the facts (context, retrieval)"
     expect(page.get_by_role("heading", name=verdict)).to_be_visible()
     expect(page.locator("#wizard")).to_contain_text("Kept, not used on this path")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Save the decision"
+    expect(page.get_by_role("button", name="Save the decision")).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(rf"/projects/{project.pk}/decisions/1/$"))

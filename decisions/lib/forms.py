@@ -1,0 +1,44 @@
+"""Text limits a user can see and act on, never a silent cut."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+
+class StatedMaxLengthValidator(MaxLengthValidator):
+    """Refuses text over the limit with a message that gives the limit and the length."""
+
+    def __call__(self, value) -> None:
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                f"This is {length:,} characters long; the limit is {self.limit_value:,}. "
+                "Nothing was cut: shorten it and save again.",
+                code="max_length",
+            )
+
+
+class StatedLimitsMixin:
+    """Checks text limits on the server only, and says what they are.
+
+    A browser given `maxlength` cuts pasted text at the limit without a word (a 25,000
+    character paste arrived as 20,000), so no widget gets one; the help text states the limit
+    instead and the server refuses longer text with the limit and the length.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            limit = getattr(field, "max_length", None)
+            if not isinstance(field, forms.CharField) or not limit:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = [
+                StatedMaxLengthValidator(limit) if isinstance(v, MaxLengthValidator) else v
+                for v in field.validators
+            ]
+            if limit >= 1_000:
+                stated = f"Up to {limit:,} characters."
+                field.help_text = f"{field.help_text} {stated}".strip()
