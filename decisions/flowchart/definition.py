@@ -87,7 +87,8 @@ def load_file(path: Path) -> Definition:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         # A key given twice (a duplicate node or outcome id) is refused by the TOML parser.
         raise DefinitionError(f"{path.name}: not valid TOML: {error}") from error
-    return from_dict(data, content_hash=hashlib.sha256(raw).hexdigest())
+    # The hash covers the parsed content, so a comment edit keeps the version's identity.
+    return from_dict(data)
 
 
 def from_dict(data: Mapping, *, content_hash: str | None = None) -> Definition:

@@ -1,6 +1,6 @@
 """The project's failed examples, summarized, and the spec's evidence rules.
 
-Rules (../shared/flowchart.md, "Evidence rules"): they are shown on the report and never
+Rules (the flowchart spec, "Evidence rules"): they are shown on the report and never
 silently change the path.
 """
 

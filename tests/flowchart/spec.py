@@ -1,4 +1,5 @@
-"""The question table of ../shared/flowchart.md, transcribed: the contract tests check against."""
+"""The question table of the flowchart spec (docs/flowchart/), transcribed: the contract the
+tests check against."""
 
 SPEC_EDGES = {
     ("symptom", "format"): "spelled_out",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
 
@@ -104,3 +106,29 @@ def test_flowchart_check_and_svg(tmp_path):
         g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("data-on-path") == "true"
     ]
     assert len(marked) == 2
+
+
+def test_docs_hold_the_generated_spec_of_every_version(tmp_path):
+    """docs/flowchart/ must match the definitions: run `manage.py flowchart --markdown`."""
+    call_command("flowchart", "--markdown", str(tmp_path), stdout=io.StringIO())
+    docs = Path(__file__).resolve().parents[2] / "docs" / "flowchart"
+    generated = sorted(path.name for path in tmp_path.glob("*.md"))
+    assert generated == sorted(path.name for path in docs.glob("*.md"))
+    assert "2026.11.md" in generated
+    for name in generated:
+        expected = (tmp_path / name).read_text(encoding="utf-8")
+        assert (docs / name).read_text(encoding="utf-8") == expected, (
+            f"docs/flowchart/{name} is out of date: run manage.py flowchart --markdown"
+        )
+
+
+def test_markdown_spec_lists_every_edge_and_outcome(tmp_path):
+    call_command("flowchart", "--markdown", str(tmp_path), stdout=io.StringIO())
+    spec = (tmp_path / "2026.11.md").read_text(encoding="utf-8")
+    assert spec.startswith("# Prompt or Model? decision flowchart, version 2026.11\n")
+    assert (
+        "| `context_test` | When you paste the facts it needs into the prompt, does it get the "
+        "answer right? | `not_tried` (Not tried yet) → **prompt**; `yes` (Yes, it answers "
+        "correctly) → **context**; `no` (No, it is still wrong) → `prompt_effort` |"
+    ) in spec
+    assert "| `hybrid` | Model problem: fine-tune" in spec
