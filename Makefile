@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres e2e lint format migrations-check bench install install-dev clean
+.PHONY: run test test-postgres e2e e2e-repeat lint format migrations-check bench install install-dev clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1) and none was found:" \
@@ -45,6 +45,15 @@ test-postgres: install-dev
 
 e2e: install-dev
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# The browser tests N times in a row, each run with a fresh server: a flaky test shows here.
+N ?= 20
+e2e-repeat: install-dev
+	@green=0; for run in $$(seq 1 $(N)); do \
+		if $(BIN)/pytest -m e2e -q $(PYTEST_ARGS) > $(VENV)/e2e-repeat.log 2>&1; then \
+			green=$$((green + 1)); echo "run $$run: green"; \
+		else echo "run $$run: FAILED"; tail -n 30 $(VENV)/e2e-repeat.log; fi; \
+	done; echo "$$green of $(N) runs green"; test $$green -eq $(N)
 
 lint: install-dev
 	$(BIN)/ruff check .
