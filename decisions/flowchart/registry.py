@@ -20,9 +20,13 @@ def definition_files() -> dict[str, Path]:
     return {path.stem: path for path in sorted(DEFINITIONS_DIR.glob("*.toml"))}
 
 
+def get_definition(version: str | None = None) -> Definition:
+    """The definition of a version (default: the current one); unknown is a DefinitionError."""
+    return load_version(version or current_version())
+
+
 @cache
-def get_definition(version: str = CURRENT_VERSION) -> Definition:
-    """The definition of a version; an unknown version is a DefinitionError."""
+def load_version(version: str) -> Definition:
     path = definition_files().get(version)
     if path is None:
         known = ", ".join(definition_files()) or "none"

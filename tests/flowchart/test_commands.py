@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from decisions.flowchart.registry import current_version
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,7 @@ def test_decide_json_shape(tmp_path):
     document = json.loads(done.stdout)
     assert done.returncode == 0
     assert set(document) >= JSON_KEYS
-    assert document["version"] == "2026.11"
+    assert document["version"] == current_version()
     assert document["status"] == "complete" and document["outcome"] == "hybrid"
     assert [step["node"] for step in document["path"]] == list(ANSWERS_FOR_OUTCOME["hybrid"])
     assert {"node", "option", "outcome", "next_node", "message"} == set(

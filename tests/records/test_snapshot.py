@@ -31,9 +31,9 @@ def reworded_definitions(tmp_path, monkeypatch):
             text = text.replace(old, new)
         (tmp_path / f"{name}.toml").write_text(text, encoding="utf-8")
     monkeypatch.setattr(registry, "DEFINITIONS_DIR", tmp_path)
-    registry.get_definition.cache_clear()
+    registry.load_version.cache_clear()
     yield
-    registry.get_definition.cache_clear()
+    registry.load_version.cache_clear()
 
 
 def test_snapshot_holds_what_the_report_shows(project, alice):

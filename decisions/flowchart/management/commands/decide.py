@@ -16,7 +16,7 @@ from decisions.flowchart.evaluate import AnswerError
 from decisions.flowchart.evidence import Evidence
 from decisions.flowchart.explain import Explanation, explain
 from decisions.flowchart.management.base import VersionedCommand
-from decisions.flowchart.registry import CURRENT_VERSION, get_definition
+from decisions.flowchart.registry import get_definition
 
 EXIT_INCOMPLETE = 3
 EXIT_BAD_INPUT = 2
@@ -27,7 +27,12 @@ class Command(VersionedCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="JSON file with answers (and optional evidence)")
-        parser.add_argument("--version", dest="flowchart_version", default=CURRENT_VERSION)
+        parser.add_argument(
+            "--version",
+            dest="flowchart_version",
+            default=None,
+            help="a registered flowchart version (default: the current one)",
+        )
         parser.add_argument("--json", action="store_true", help="print a JSON document")
 
     def handle(self, *args, **options) -> None:
