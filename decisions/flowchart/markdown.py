@@ -49,18 +49,21 @@ def _option_cell(definition: Definition, node: Node) -> str:
     )
 
 
+def _table(heading: str, columns: list[str], rows: list[list[str]]) -> str:
+    lines = [heading, "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def _questions(definition: Definition) -> str:
-    rows = [
+    return _table(
         f"## Questions (start at `{definition.start}`)",
-        "",
-        "| node | question | option id (label) → next |",
-        "|---|---|---|",
-    ]
-    rows += [
-        f"| `{node.id}` | {_cell(node.question)} | {_option_cell(definition, node)} |"
-        for node in definition.nodes.values()
-    ]
-    return "\n".join(rows)
+        ["node", "question", "option id (label) → next"],
+        [
+            [f"`{node.id}`", _cell(node.question), _option_cell(definition, node)]
+            for node in definition.nodes.values()
+        ],
+    )
 
 
 def _question_help(definition: Definition) -> str:
@@ -74,11 +77,15 @@ def _question_help(definition: Definition) -> str:
 
 
 def _outcomes(definition: Definition) -> str:
-    lines = ["## Outcomes", "", "| id | verdict | kind |", "|---|---|---|"]
-    lines += [
-        f"| `{outcome.id}` | {_cell(outcome.verdict)} | {_cell(outcome.kind)} |"
-        for outcome in definition.outcomes.values()
-    ]
+    table = _table(
+        "## Outcomes",
+        ["id", "verdict", "kind"],
+        [
+            [f"`{outcome.id}`", _cell(outcome.verdict), _cell(outcome.kind)]
+            for outcome in definition.outcomes.values()
+        ],
+    )
+    lines = [table]
     for outcome in definition.outcomes.values():
         lines += ["", f"### `{outcome.id}`: {outcome.label}", "", outcome.analogy, ""]
         lines += ["Next steps:", ""] + [f"1. {step}" for step in outcome.next_steps]
@@ -87,30 +94,24 @@ def _outcomes(definition: Definition) -> str:
 
 
 def _effort(definition: Definition) -> str:
-    lines = [
+    return _table(
         "## Effort, cost, data and people",
-        "",
-        "| outcome | time | cost | data | people |",
-        "|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| `{o.id}` | {_cell(o.time)} | {_cell(o.cost)} | {_cell(o.data)} | {_cell(o.people)} |"
-        for o in definition.outcomes.values()
-    ]
-    return "\n".join(lines)
+        ["outcome", "time", "cost", "data", "people"],
+        [
+            [f"`{o.id}`", _cell(o.time), _cell(o.cost), _cell(o.data), _cell(o.people)]
+            for o in definition.outcomes.values()
+        ],
+    )
 
 
 def _path_steps(definition: Definition) -> str:
     if not definition.path_steps:
         return ""
-    lines = [
+    return _table(
         "## Next steps added by answers on the path",
-        "",
-        "| answer | next step |",
-        "|---|---|",
-    ]
-    lines += [f"| `{key}` | {_cell(step)} |" for key, step in definition.path_steps.items()]
-    return "\n".join(lines)
+        ["answer", "next step"],
+        [[f"`{key}`", _cell(step)] for key, step in definition.path_steps.items()],
+    )
 
 
 def _sources(definition: Definition) -> str:
