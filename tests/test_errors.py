@@ -51,7 +51,9 @@ def test_expired_session_during_htmx_redirects_the_whole_page_to_login(client, p
         headers={**HTMX, "HX-Current-URL": f"http://testserver{page_url}"},
     )
     assert response.status_code == 200
-    assert response["HX-Redirect"] == "/accounts/login/?next=%2Fwizard%2Fruns%2F1%2Fq%2Fsymptom%2F"
+    assert response["HX-Redirect"] == (
+        f"/accounts/login/?next=%2Fwizard%2Fruns%2F{run.pk}%2Fq%2Fsymptom%2F"
+    )
     assert b"<html" not in response.content
     login = client.get(response["HX-Redirect"]).content.decode()
     assert "Your session has expired: log in again to go on." in login
