@@ -3,8 +3,16 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, register_converter
+from django.urls.converters import get_converters
 from django.views.generic import RedirectView
+
+from decisions.lib.converters import IdConverter
+
+# Before the includes below: their URL patterns use <id:...>. Django refuses a second
+# registration, which a re-import after a failed first import would attempt.
+if "id" not in get_converters():
+    register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
 from decisions.accounts.models import Role, Team
-from decisions.lib.forms import StatedLimitsMixin
+from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 
 
 class SignupForm(UserCreationForm):
@@ -24,7 +24,7 @@ class SignupForm(UserCreationForm):
         self.helper.add_input(Submit("submit", "Create account"))
 
 
-class TeamForm(StatedLimitsMixin, forms.ModelForm):
+class TeamForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
     class Meta:
         model = Team
         fields = ("name",)
@@ -36,15 +36,15 @@ class TeamForm(StatedLimitsMixin, forms.ModelForm):
         self.helper.add_input(Submit("submit", submit_label))
 
 
-class MemberAddForm(StatedLimitsMixin, forms.Form):
-    username_or_email = forms.CharField(max_length=254, label="Username or email")
+class InviteForm(StatedLimitsMixin, forms.Form):
+    email = forms.EmailField(max_length=254, label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False  # the template writes <form>, with its action and CSRF
-        self.helper.add_input(Submit("submit", "Add member"))
+        self.helper.add_input(Submit("submit", "Send invitation"))
 
 
 class RoleForm(forms.Form):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 
-from decisions.accounts.models import Membership, Role, Team
+from decisions.accounts.models import INVITATION_DAYS, Invitation, Membership, Role, Team
 
 User = get_user_model()
 
@@ -27,30 +31,76 @@ def team_create(*, user, name: str, is_personal: bool = False) -> Team:
     return team
 
 
-def find_user(username_or_email: str):
-    value = username_or_email.strip()
-    matches = list(User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value))[:2])
-    if len(matches) != 1:
-        # Two accounts may share an email; asking for the username is the only safe answer.
-        raise ValidationError(
-            "No single user has that username or email."
-            if not matches
-            else "Several users share that email; use the username."
-        )
-    return matches[0]
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
-def member_add(*, team: Team, username_or_email: str, role: str) -> Membership:
-    user = find_user(username_or_email)
-    if Membership.objects.filter(team=team, user=user).exists():
-        raise ValidationError(f"{user.username} is already a member of {team.name}.")
-    return Membership.objects.create(team=team, user=user, role=role)
+def invitation_create(*, team: Team, email: str, role: str, invited_by) -> tuple[Invitation, str]:
+    """A new invitation and its token; the token is never stored, so send it now or never.
+
+    Nobody joins a team without accepting: an address is only where the link goes, never
+    proof of who owns an account, and the answer is the same whether an account exists.
+    An earlier pending invitation to the same address is replaced.
+    """
+    email = email.strip().lower()
+    Invitation.objects.pending().filter(team=team, email=email).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        team=team,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The pending invitation behind a link, or None (unknown, used, expired or revoked)."""
+    return (
+        Invitation.objects.pending()
+        .select_related("team", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    # Locked, so a double click or a forwarded link cannot use it twice.
+    invitation = (
+        Invitation.objects.pending()
+        .select_for_update()
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if invitation is None:
+        raise ValidationError("This invitation has expired, was withdrawn or was already used.")
+    if Membership.objects.filter(team_id=invitation.team_id, user=user).exists():
+        raise ValidationError("You are already a member of this team.")
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now(), accepted_by=user)
+    return Membership.objects.create(team_id=invitation.team_id, user=user, role=invitation.role)
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def _refuse_losing_last_owner(membership: Membership) -> None:
-    locked = Membership.objects.select_for_update().filter(team=membership.team, role=Role.OWNER)
-    if membership.role == Role.OWNER and locked.count() <= 1:
+    """Inside the caller's transaction: refuse to take away the team's last owner.
+
+    The team row is locked first, so two owners demoting each other at the same moment queue
+    here and the second sees the first one's change. (select_for_update() on a count takes no
+    lock on PostgreSQL: both would see two owners and both go ahead.)
+    """
+    Team.objects.select_for_update().get(pk=membership.team_id)
+    role_now = Membership.objects.filter(pk=membership.pk).values_list("role", flat=True).first()
+    owners = Membership.objects.filter(team_id=membership.team_id, role=Role.OWNER).count()
+    if role_now == Role.OWNER and owners <= 1:
         raise ValidationError("A team needs at least one owner: make someone else owner first.")
 
 

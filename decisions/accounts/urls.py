@@ -21,14 +21,18 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("teams/", views.team_list, name="teams"),
-    path("teams/<int:team_id>/", views.team_detail, name="team"),
-    path("teams/<int:team_id>/rename/", views.team_rename, name="team_rename"),
-    path("teams/<int:team_id>/members/add/", views.member_add, name="member_add"),
+    path("teams/<id:team_id>/", views.team_detail, name="team"),
+    path("teams/<id:team_id>/rename/", views.team_rename, name="team_rename"),
+    path("teams/<id:team_id>/invite/", views.member_invite, name="member_invite"),
     path(
-        "teams/<int:team_id>/members/<int:member_id>/role/", views.member_role, name="member_role"
+        "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
     ),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("teams/<id:team_id>/members/<id:member_id>/role/", views.member_role, name="member_role"),
     path(
-        "teams/<int:team_id>/members/<int:member_id>/remove/",
+        "teams/<id:team_id>/members/<id:member_id>/remove/",
         views.member_remove,
         name="member_remove",
     ),

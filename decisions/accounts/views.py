@@ -4,15 +4,22 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decisions.accounts import services
 from decisions.accounts.access import Need, get_team
-from decisions.accounts.forms import MemberAddForm, RoleForm, SignupForm, TeamForm
-from decisions.accounts.models import Membership
+from decisions.accounts.forms import InviteForm, RoleForm, SignupForm, TeamForm
+from decisions.accounts.models import INVITATION_DAYS, Membership
+from decisions.accounts.ratelimit import over_limit
+from decisions.accounts.tasks import send_invitation
 from decisions.lib.htmx import HtmxHttpRequest
+
+# Sign-up attempts per client address and hour: enough for an office behind one address.
+SIGNUPS_PER_HOUR = 20
 
 
 @require_http_methods(["GET", "POST"])
@@ -20,6 +27,10 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("projects:list")
     form = SignupForm(request.POST or None)
+    if request.method == "POST" and over_limit(
+        request, scope="signup", limit=SIGNUPS_PER_HOUR, window_seconds=3600
+    ):
+        return render(request, "accounts/signup_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
         user = services.user_signup(
             username=form.cleaned_data["username"],
@@ -29,7 +40,8 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your personal team is ready: create a first project.")
         return redirect("projects:create")
-    return render(request, "accounts/signup.html", {"form": form})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 @login_required
@@ -41,7 +53,9 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, f"Team “{team.name}” created. Add your teammates below.")
         return redirect("accounts:team", team_id=team.pk)
     memberships = Membership.objects.for_user(request.user).order_by("team__name")
-    return render(request, "accounts/team_list.html", {"memberships": memberships, "form": form})
+    status = 422 if request.method == "POST" else 200
+    context = {"memberships": memberships, "form": form}
+    return render(request, "accounts/team_list.html", context, status=status)
 
 
 @login_required
@@ -51,14 +65,17 @@ def team_detail(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
     return _render_team(request, team, membership)
 
 
-def _render_team(request, team, membership, *, rename_form=None, add_form=None, status=200):
+def _render_team(request, team, membership, *, rename_form=None, invite_form=None, status=200):
     members = team.memberships.select_related("user").order_by("user__username")
     context = {
         "team": team,
         "membership": membership,
         "members": members,
         "rename_form": rename_form or TeamForm(instance=team, submit_label="Rename"),
-        "add_form": add_form or MemberAddForm(),
+        "invite_form": invite_form or InviteForm(),
+        "invitations": team.invitations.pending().select_related("invited_by")
+        if membership.can_manage
+        else [],
         "role_form": RoleForm(),
     }
     return render(request, "accounts/team_detail.html", context, status=status)
@@ -78,22 +95,58 @@ def team_rename(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
+def member_invite(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
     team, membership = get_team(request.user, team_id, Need.MANAGE)
-    form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            added = services.member_add(
-                team=team,
-                username_or_email=form.cleaned_data["username_or_email"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            form.add_error("username_or_email", error)
-        else:
-            messages.success(request, f"{added.user.username} added as {added.get_role_display()}.")
-            return redirect("accounts:team", team_id=team.pk)
-    return _render_team(request, team, membership, add_form=form, status=422)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _render_team(request, team, membership, invite_form=form, status=422)
+    invitation, token = services.invitation_create(
+        team=team,
+        email=form.cleaned_data["email"],
+        role=form.cleaned_data["role"],
+        invited_by=request.user,
+    )
+    accept_url = request.build_absolute_uri(reverse("accounts:invitation", kwargs={"token": token}))
+    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, accept_url))
+    # The same words whether or not the address has an account: the page reveals nothing.
+    messages.success(
+        request,
+        f"Invitation sent to {invitation.email}. They join once they accept it; "
+        f"the link expires in {INVITATION_DAYS} days.",
+    )
+    return redirect("accounts:team", team_id=team.pk)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HtmxHttpRequest, team_id: int, invitation_id: int) -> HttpResponse:
+    team, _ = get_team(request.user, team_id, Need.MANAGE)
+    invitation = get_object_or_404(team.invitations.pending(), pk=invitation_id)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect("accounts:team", team_id=team.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """The invited person's page: what they are invited to, and their choice."""
+    pending = services.invitation_for_token(token)
+    if pending is None:
+        return render(request, "accounts/invitation_gone.html", status=404)
+    if request.method == "GET":
+        return render(request, "accounts/invitation.html", {"invitation": pending})
+    if request.POST.get("answer") != "accept":
+        services.invitation_revoke(invitation=pending)
+        messages.info(request, f"You declined the invitation to {pending.team.name}.")
+        return redirect("projects:list")
+    try:
+        joined = services.invitation_accept(token=token, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:teams")
+    messages.success(request, f"You joined {pending.team.name} as {joined.get_role_display()}.")
+    return redirect("accounts:team", team_id=pending.team_id)
 
 
 def _member_of(team, member_id: int) -> Membership:

@@ -42,3 +42,28 @@ class StatedLimitsMixin:
             if limit >= 1_000:
                 stated = f"Up to {limit:,} characters."
                 field.help_text = f"{field.help_text} {stated}".strip()
+
+
+# Embedding, override and isolate controls: they reorder how text is drawn, so a name can read
+# differently from what it is ("Trojan Source"). Right-to-left letters themselves are kept.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def strip_bidi_controls(text: str) -> str:
+    return text.translate(BIDI_CONTROLS)
+
+
+class PlainNamesMixin:
+    """Single-line text (names, titles, labels) loses bidirectional control characters."""
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        for name, value in list(self.cleaned_data.items()):
+            if not (
+                isinstance(value, str) and isinstance(self.fields[name].widget, forms.TextInput)
+            ):
+                continue
+            plain = strip_bidi_controls(value).strip()
+            self.cleaned_data[name] = plain
+            if value and not plain and self.fields[name].required:
+                self.add_error(name, "Write a name with letters or digits in it.")

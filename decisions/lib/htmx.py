@@ -38,6 +38,7 @@ class HtmxLoginRedirectMiddleware:
         if urlsplit(response["Location"]).path != login_url:
             return response
         back_to = request.htmx.current_url_abs_path or "/"
-        unsaved = " What you just sent was not saved." if request.method == "POST" else ""
-        messages.info(request, f"Your session has expired: log in again to go on.{unsaved}")
+        if not getattr(request, "session_timed_out", False):  # that one said so already
+            unsaved = " What you just sent was not saved." if request.method == "POST" else ""
+            messages.info(request, f"Your session has expired: log in again to go on.{unsaved}")
         return HttpResponseClientRedirect(f"{login_url}?{urlencode({'next': back_to})}")

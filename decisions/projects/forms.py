@@ -4,13 +4,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 
-from decisions.accounts.models import Membership, Team
-from decisions.lib.forms import StatedLimitsMixin
+from decisions.accounts.models import Membership, Role, Team
+from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 from decisions.projects.models import FailedExample, Project
 from decisions.projects.vocabulary import TECHNIQUES
 
 
-class VersionedForm(StatedLimitsMixin, forms.ModelForm):
+class VersionedForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
     """Carries the version the user started from, so a stale save can be refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -35,6 +35,8 @@ class ProjectForm(VersionedForm):
         editable = Membership.objects.editable_by(user).values("team_id")
         self.fields["team"].queryset = Team.objects.filter(pk__in=editable)
         self.fields["team"].empty_label = None
+        if self.instance.pk:
+            self._limit_moves(user)
         # Owner candidates: people in the teams the user can edit; clean() narrows to the team.
         self.fields["owner"].queryset = (
             get_user_model()
@@ -45,6 +47,21 @@ class ProjectForm(VersionedForm):
         self.fields["owner"].label_from_instance = lambda person: person.username
         if not self.instance.pk:
             self.initial.setdefault("owner", user.pk)
+
+    def _limit_moves(self, user) -> None:
+        """A move takes the project's examples, decisions and share links to the new team:
+        only someone who owns both teams may move it."""
+        owned = Membership.objects.for_user(user).filter(role=Role.OWNER).values("team_id")
+        field = self.fields["team"]
+        if Membership.objects.filter(
+            user=user, team_id=self.instance.team_id, role=Role.OWNER
+        ).exists():
+            field.queryset = Team.objects.filter(pk__in=owned)
+            field.help_text = "Moving the project takes its examples and decisions along."
+        else:
+            field.queryset = Team.objects.filter(pk=self.instance.team_id)
+            field.disabled = True
+            field.help_text = "Only an owner of this team can move the project to another team."
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -52,7 +52,8 @@ def project_create(request: HtmxHttpRequest) -> HttpResponse:
         project = form.save()
         messages.success(request, f"Project “{project.name}” created. Now record what goes wrong.")
         return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/form.html", {"form": form, "project": None})
+    status = 422 if request.method == "POST" else 200
+    return render(request, "projects/form.html", {"form": form, "project": None}, status=status)
 
 
 @login_required

@@ -5,5 +5,5 @@ from decisions.records import views
 app_name = "records"
 
 urlpatterns = [
-    path("wizard/runs/<int:run_id>/finish/", views.run_finish, name="finish"),
+    path("wizard/runs/<id:run_id>/finish/", views.run_finish, name="finish"),
 ]

@@ -10,9 +10,17 @@ from decisions.records.models import Decision
 from decisions.reports.chart import bar_chart_svg
 
 EXCERPT_CHARS = 280
+# A PDF shows at most this much of each example text. WeasyPrint's time grows with the square
+# of one text's length (4,000 characters of CJK took 44 s); the app keeps the full text.
+PDF_TEXT_CHARS = 2_000
+EXAMPLE_TEXTS = [
+    ("input_text", "Input"),
+    ("bad_output", "Bad output"),
+    ("expected_output", "Expected output"),
+]
 
 
-def report_context(decision: Decision) -> dict:
+def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
     snapshot = decision.snapshot
     explanation = decision.explanation
     outcome = snapshot["outcome"]
@@ -33,19 +41,39 @@ def report_context(decision: Decision) -> dict:
         ],
         "changes": snapshot["changes"],
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
-        "examples": [example_row(example, labels) for example in decision.examples],
+        "examples": [
+            example_row(example, labels, for_pdf=for_pdf) for example in decision.examples
+        ],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
     }
 
 
-def example_row(example: dict, labels: dict) -> dict:
+def example_row(example: dict, labels: dict, *, for_pdf: bool = False) -> dict:
     failure_types, techniques = labels["failure_types"], labels["techniques"]
     return {
         **example,
         "failure_label": failure_types.get(example["failure_type"], example["failure_type"]),
         "technique_labels": [techniques.get(t, t) for t in example["techniques_tried"]],
         "excerpt": excerpt(example["bad_output"]),
+        "texts": [
+            example_text(label, example[field], limit=PDF_TEXT_CHARS if for_pdf else None)
+            for field, label in EXAMPLE_TEXTS
+            if example[field]
+        ],
+    }
+
+
+def example_text(label: str, text: str, *, limit: int | None) -> dict:
+    """One text of an example, clipped to `limit` characters with a note that says so."""
+    if limit is None or len(text) <= limit:
+        return {"label": label, "text": text, "clipped": ""}
+    return {
+        "label": label,
+        "text": text[:limit].rstrip() + "…",
+        "clipped": (
+            f"Clipped at {limit:,} of {len(text):,} characters: the full text is in the app."
+        ),
     }
 
 

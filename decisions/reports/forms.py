@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
-from decisions.lib.forms import StatedLimitsMixin
+from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 from decisions.reports.models import EXPIRY_CHOICES, ShareLink
 
 
-class ShareLinkForm(StatedLimitsMixin, forms.ModelForm):
+class ShareLinkForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
     expiry = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="30", label="Expires after")
 
     class Meta:

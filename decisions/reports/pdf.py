@@ -39,7 +39,12 @@ def static_file(url: str) -> Path | None:
     if relative.startswith(("..", "/")):
         return None
     found = finders.find(relative)
-    return Path(found) if found else None
+    if found:
+        return Path(found)
+    # With STATIC_MANIFEST the page names hashed copies (report-print.3f2a1c.css), which exist
+    # only among the collected files.
+    collected = Path(settings.STATIC_ROOT, relative)
+    return collected if collected.is_file() else None
 
 
 @cache
@@ -53,8 +58,11 @@ def template_version() -> str:
 
 
 def pdf_key(decision) -> str:
-    """Names one PDF: the decision's content (its snapshot and all) and the templates."""
-    return hashlib.sha256(f"{decision.content_hash()}:{template_version()}".encode()).hexdigest()
+    """Names one PDF: the decision's content (its snapshot and all), what it says of its own
+    standing (superseded or latest, which changes after it is saved) and the templates."""
+    standing = f"superseded-by-{decision.superseded_by()}"
+    parts = f"{decision.content_hash()}:{standing}:{template_version()}"
+    return hashlib.sha256(parts.encode()).hexdigest()
 
 
 def missing_pdf_library() -> str | None:

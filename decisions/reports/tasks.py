@@ -7,9 +7,14 @@ answers with the finished file or a "being prepared" page.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
@@ -61,13 +66,45 @@ def render_report_pdf(pdf_id: int) -> str:
     try:
         if missing:
             raise RuntimeError(missing)
-        content = render_pdf(report_context(pdf.decision))
+        with time_budget(settings.PDF_RENDER_SECONDS):
+            content = render_pdf(report_context(pdf.decision, for_pdf=True))
     except Exception as error:
         logger.exception("PDF render %s of decision %s failed", pdf.pk, pdf.decision_id)
         _finish(pdf, status=PdfStatus.FAILED, error=str(error) or type(error).__name__)
         return PdfStatus.FAILED
     _finish(pdf, status=PdfStatus.READY, content=content, render_seconds=time.monotonic() - started)
     return PdfStatus.READY
+
+
+class RenderOverBudget(Exception):
+    pass
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Stops the work inside after `seconds` with RenderOverBudget.
+
+    A timer signal interrupts WeasyPrint's Python code wherever it is. Signals reach only the
+    main thread, which is where `manage.py db_worker` runs tasks; elsewhere (a test's live
+    server thread) the work runs without a budget.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def overrun(signum, frame):
+        raise RenderOverBudget(
+            f"Drawing the PDF took longer than {seconds:g} seconds, so it was stopped. "
+            "Very long example texts are the usual cause."
+        )
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _finish(pdf: ReportPdf, **fields) -> None:

@@ -5,24 +5,24 @@ from decisions.reports import views
 app_name = "reports"
 
 urlpatterns = [
-    path("projects/<int:project_id>/decisions/<int:revision>/", views.report, name="report"),
+    path("projects/<id:project_id>/decisions/<id:revision>/", views.report, name="report"),
     path(
-        "projects/<int:project_id>/decisions/<int:revision>/report.pdf",
+        "projects/<id:project_id>/decisions/<id:revision>/report.pdf",
         views.report_pdf,
         name="pdf",
     ),
     path(
-        "projects/<int:project_id>/decisions/<int:revision>/report.pdf/retry/",
+        "projects/<id:project_id>/decisions/<id:revision>/report.pdf/retry/",
         views.report_pdf_retry,
         name="pdf_retry",
     ),
     path(
-        "projects/<int:project_id>/decisions/<int:revision>/share/",
+        "projects/<id:project_id>/decisions/<id:revision>/share/",
         views.share_create,
         name="share_create",
     ),
     path(
-        "projects/<int:project_id>/decisions/<int:revision>/share/<int:link_id>/revoke/",
+        "projects/<id:project_id>/decisions/<id:revision>/share/<id:link_id>/revoke/",
         views.share_revoke,
         name="share_revoke",
     ),

@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
+from decisions.accounts.ratelimit import over_limit
 from decisions.lib.htmx import HtmxHttpRequest
-from decisions.lib.ratelimit import over_limit
 from decisions.records.access import get_decision
 from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
@@ -106,7 +106,14 @@ def report_pdf_retry(request: HtmxHttpRequest, project_id: int, revision: int) -
     return redirect("reports:pdf", project_id=project_id, revision=revision)
 
 
-def render_report(request, decision, membership, *, form=None, new_link=None, status=200):
+def render_report(
+    request, decision, membership, *, form=None, new_link=None, status=200, share_action=False
+):
+    """The report page; after a share action by htmx, only the share panel.
+
+    The fragment is chosen by the action, never by the request alone: a viewer's htmx GET of
+    the report must not get the editors' share panel.
+    """
     context = report_context(decision)
     context.update(
         {
@@ -122,7 +129,8 @@ def render_report(request, decision, membership, *, form=None, new_link=None, st
             "new_link": new_link,
         }
     )
-    template = "reports/report.html#share-panel" if request.htmx else "reports/report.html"
+    fragment = share_action and request.htmx and membership.can_edit
+    template = "reports/report.html#share-panel" if fragment else "reports/report.html"
     return render(request, template, context, status=status)
 
 
@@ -132,7 +140,9 @@ def share_create(request: HtmxHttpRequest, project_id: int, revision: int) -> Ht
     decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
     form = ShareLinkForm(request.POST)
     if not form.is_valid():
-        return render_report(request, decision, membership, form=form, status=422)
+        return render_report(
+            request, decision, membership, form=form, status=422, share_action=True
+        )
     _, token = ShareLink.create(
         decision=decision,
         label=form.cleaned_data["label"],
@@ -141,7 +151,9 @@ def share_create(request: HtmxHttpRequest, project_id: int, revision: int) -> Ht
     )
     # The token is shown in this one response and never again: only its hash is stored.
     new_link = request.build_absolute_uri(reverse("reports:shared", kwargs={"token": token}))
-    return render_report(request, decision, membership, new_link=new_link, status=201)
+    return render_report(
+        request, decision, membership, new_link=new_link, status=201, share_action=True
+    )
 
 
 @login_required
@@ -154,7 +166,7 @@ def share_revoke(
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
-    return render_report(request, decision, membership)
+    return render_report(request, decision, membership, share_action=True)
 
 
 # Shared pages: no login, one revision only, and nothing that tells a stranger whether a

@@ -29,7 +29,7 @@ def test_signup_refuses_weak_password_and_saves_nothing(client, db):
         "/accounts/signup/",
         {"username": "dana", "email": "dana@example.com", "password1": "123", "password2": "123"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "too short" in response.content.decode()
     assert not get_user_model().objects.filter(username="dana").exists()
 

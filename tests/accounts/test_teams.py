@@ -20,26 +20,6 @@ def test_owner_renames_team(client, alice, team):
     assert team.name == "Renamed"
 
 
-@pytest.mark.parametrize("target", ["charlie@example.com", "CHARLIE"])
-def test_owner_adds_member_by_email_or_username(client, team, charlie, alice, target):
-    client.force_login(alice)
-    response = client.post(
-        f"/accounts/teams/{team.pk}/members/add/",
-        {"username_or_email": target, "role": "editor"},
-    )
-    assert response.status_code == 302
-    assert Membership.objects.get(team=team, user=charlie).role == Role.EDITOR
-
-
-def test_adding_unknown_user_shows_error(client, alice, team):
-    client.force_login(alice)
-    response = client.post(
-        f"/accounts/teams/{team.pk}/members/add/", {"username_or_email": "nobody", "role": "viewer"}
-    )
-    assert response.status_code == 422
-    assert "No single user has that username or email." in response.content.decode()
-
-
 def test_owner_changes_role(client, alice, team, bob):
     client.force_login(alice)
     member = Membership.objects.get(team=team, user=bob)
@@ -81,7 +61,7 @@ def team_urls(team, member):
     return [
         ("get", f"/accounts/teams/{team.pk}/", {}),
         ("post", f"/accounts/teams/{team.pk}/rename/", {"name": "x"}),
-        ("post", f"/accounts/teams/{team.pk}/members/add/", {"username_or_email": "x"}),
+        ("post", f"/accounts/teams/{team.pk}/invite/", {"email": "x@example.com"}),
         ("post", f"/accounts/teams/{team.pk}/members/{member.pk}/role/", {"role": "owner"}),
     ]
 

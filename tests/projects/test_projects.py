@@ -34,7 +34,7 @@ def test_create_refuses_other_teams_team_id(client, alice, charlie):
     client.force_login(alice)
     foreign_team = team_create(user=charlie, name="Charlie's secret team")
     response = client.post("/projects/new/", project_data(foreign_team, alice))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
     assert not Project.objects.exists()
 
@@ -43,7 +43,7 @@ def test_create_refuses_owner_outside_team(client, alice, team, charlie):
     client.force_login(alice)
     response = client.post("/projects/new/", project_data(team, charlie))
     assert not Project.objects.exists()
-    assert response.status_code == 200
+    assert response.status_code == 422
 
 
 def test_create_refuses_team_where_user_is_only_viewer(client, alice, team, bob):

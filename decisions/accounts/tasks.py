@@ -1,0 +1,22 @@
+"""Background work of the accounts stage: invitation emails."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from decisions.accounts.models import INVITATION_DAYS, Invitation
+
+
+@task()
+def send_invitation(invitation_id: int, accept_url: str) -> None:
+    """Email the invitation link. The link carries the token, which is stored nowhere else."""
+    invitation = Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)
+    context = {"invitation": invitation, "accept_url": accept_url, "days": INVITATION_DAYS}
+    send_mail(
+        subject=f"Join “{invitation.team.name}” on Prompt or Model?",
+        message=render_to_string("accounts/invitation_email.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )

@@ -1,0 +1,41 @@
+"""Share tokens never reach the server log."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pytest
+
+from tests.reports.conftest import save_decision
+from tests.reports.test_share import create_link, token_from
+
+
+@pytest.fixture
+def log_output():
+    """What the configured console handler writes, captured."""
+    handler = next(h for h in logging.getLogger("django").handlers if h.filters)
+    stream = io.StringIO()
+    original = handler.setStream(stream)
+    yield stream
+    handler.setStream(original)
+
+
+def test_a_valid_token_in_a_4xx_path_is_redacted(client, alice, project, log_output):
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    token = token_from(create_link(client, decision))
+    client.logout()
+    assert client.get(f"/s/{token}/no-such-page").status_code == 404
+    logging.getLogger("django.server").info('"GET /s/%s/ HTTP/1.1" 200 1234', token)
+
+    written = log_output.getvalue()
+    assert "Not Found: /s/[redacted]/no-such-page" in written
+    assert '"GET /s/[redacted]/ HTTP/1.1" 200 1234' in written
+    assert token not in written
+
+
+def test_other_paths_are_logged_as_they_are(client, alice, log_output):
+    client.force_login(alice)
+    client.get("/projects/987654/")
+    assert "Not Found: /projects/987654/" in log_output.getvalue()
