@@ -15,6 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary, terms
+
+# The evidence rules a definition may declare, and the question and option ids each relies on:
+# a definition that declares a rule must have them (checked when it loads).
+RULE_REQUIREMENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
+    "thin_evidence": {},
+    "no_evidence": {},
+    "evidence_disagrees": {"symptom": ()},
+    "untried_techniques": {"prompt_effort": ("exhausted",)},
+    "training_data": {},
+    "test_set_prefill": {"test_set": ("none", "small", "ready")},
+    "small_test_set": {"test_set": ("small",)},
+    "effort_unrecorded": {"prompt_effort": ("exhausted",)},
+    "beyond_evidence": {"data": ("50_to_500", "over_500")},
+    "training_method": {},
+}
+# What a definition without a [rules] table (2026.11) uses.
+FIRST_RULES = ("thin_evidence", "evidence_disagrees", "untried_techniques", "training_data")
+FIRST_TRAINING_OUTCOMES = ("hybrid", "pretrain")
+
 
 class DefinitionError(ValueError):
     """A flowchart definition breaks the rules; the message names the node and option."""
@@ -71,9 +91,26 @@ class Definition:
     path_steps: Mapping[str, str]
     sources: tuple[Source, ...]
     content_hash: str = field(compare=False)
+    vocabulary: Vocabulary = FIRST_VOCABULARY
+    # The evidence rules this version applies, and the outcomes that mean training.
+    rules: tuple[str, ...] = FIRST_RULES
+    training_outcomes: tuple[str, ...] = FIRST_TRAINING_OUTCOMES
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
+
+    def most_questions_from(self, node_id: str) -> int:
+        """The most questions a route from this one can still ask, this one included."""
+        memo: dict[str, int] = {}
+
+        def longest(current: str) -> int:
+            if current not in self.nodes:
+                return 0
+            if current not in memo:
+                memo[current] = 1 + max(longest(o.next) for o in self.nodes[current].options)
+            return memo[current]
+
+        return longest(node_id)
 
     def edges(self) -> list[tuple[str, Option]]:
         """Every (node id, option) pair, in definition order."""
@@ -138,7 +175,17 @@ def _build(data: Mapping, content_hash: str) -> Definition:
         )
         for outcome_id, outcome in data["outcomes"].items()
     }
+    vocabulary = data.get("vocabulary")
+    rules = data.get("rules", {})
     return Definition(
+        vocabulary=Vocabulary(
+            failure_types=terms(vocabulary["failure_types"]),
+            techniques=terms(vocabulary["techniques"]),
+        )
+        if vocabulary
+        else FIRST_VOCABULARY,
+        rules=tuple(rules.get("evidence", FIRST_RULES)),
+        training_outcomes=tuple(rules.get("training_outcomes", FIRST_TRAINING_OUTCOMES)),
         version=str(data["version"]),
         title=data.get("title", ""),
         start=data["start"],
@@ -155,6 +202,57 @@ def validate(definition: Definition) -> None:
     _check_edges(definition)
     _check_acyclic(definition)
     _check_reachable(definition)
+    _check_vocabulary(definition)
+    _check_path_steps(definition)
+    _check_outcome_content(definition)
+    _check_rules(definition)
+
+
+def _check_vocabulary(definition: Definition) -> None:
+    symptom = definition.nodes.get("symptom")
+    options = {option.id for option in symptom.options} if symptom else set()
+    for type_id in definition.vocabulary.failure_type_ids:
+        if type_id not in options:
+            raise DefinitionError(
+                f"vocabulary: failure type {type_id!r} is not an option of node 'symptom'"
+            )
+
+
+def _check_path_steps(definition: Definition) -> None:
+    for key in definition.path_steps:
+        node_id, _, option_id = key.partition(".")
+        node = definition.nodes.get(node_id)
+        if node is None or node.option(option_id) is None:
+            raise DefinitionError(
+                f"path_steps: key {key!r} names no question and answer of this definition"
+            )
+
+
+def _check_outcome_content(definition: Definition) -> None:
+    for outcome in definition.outcomes.values():
+        if not outcome.next_steps:
+            raise DefinitionError(f"outcome {outcome.id!r} has no next_steps")
+        if not outcome.risks:
+            raise DefinitionError(f"outcome {outcome.id!r} has no risks")
+
+
+def _check_rules(definition: Definition) -> None:
+    for code in definition.rules:
+        needs = RULE_REQUIREMENTS.get(code)
+        if needs is None:
+            raise DefinitionError(f"rules.evidence: unknown rule {code!r}")
+        for node_id, option_ids in needs.items():
+            node = definition.nodes.get(node_id)
+            missing = [o for o in option_ids if node and node.option(o) is None]
+            if node is None or missing:
+                what = f"node {node_id!r}" if node is None else f"option {missing[0]!r}"
+                raise DefinitionError(
+                    f"rules.evidence: rule {code!r} needs {what} of {node_id!r}, "
+                    "which this definition does not have"
+                )
+    for outcome_id in definition.training_outcomes:
+        if outcome_id not in definition.outcomes:
+            raise DefinitionError(f"rules.training_outcomes: no outcome {outcome_id!r}")
 
 
 def _check_unique_ids(definition: Definition) -> None:

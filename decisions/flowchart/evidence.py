@@ -1,7 +1,9 @@
 """The project's failed examples, summarized, and the spec's evidence rules.
 
-Rules (the flowchart spec, "Evidence rules"): they are shown on the report and never
-silently change the path.
+Rules (the flowchart spec, "Evidence rules"): they are shown on the report and never silently
+change the path. Each has a code; a definition declares which rules it applies (definition.py
+checks that the questions and options a rule relies on exist). Messages name failure types
+and techniques by their labels, never by their ids.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from decisions.flowchart.definition import Definition
 from decisions.flowchart.evaluate import Result
-from decisions.projects.vocabulary import FAILURE_TYPE_IDS, TECHNIQUES
+from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
-TRAINING_VERDICTS = ("hybrid", "pretrain")
 READY_TO_TRAIN_EXAMPLES = 50
+TEST_SET_READY = 50
+RECORDED_EFFORT = 3  # iterations on one example that show prompting was really worked on
 
 
 class ExampleFacts(Protocol):
@@ -31,14 +35,17 @@ class Evidence:
     techniques_tried: frozenset[str] = frozenset()
     with_expected_output: int = 0
     most_iterations: int = 0
+    vocabulary: Vocabulary = field(default=FIRST_VOCABULARY, compare=False, repr=False)
 
     @property
     def example_count(self) -> int:
         return sum(self.failure_counts.values())
 
     @classmethod
-    def from_examples(cls, examples: Iterable[ExampleFacts]) -> Evidence:
-        counts = dict.fromkeys(FAILURE_TYPE_IDS, 0)
+    def from_examples(
+        cls, examples: Iterable[ExampleFacts], vocabulary: Vocabulary = FIRST_VOCABULARY
+    ) -> Evidence:
+        counts = dict.fromkeys(vocabulary.failure_type_ids, 0)
         tried: set[str] = set()
         with_expected = most_iterations = 0
         for example in examples:
@@ -46,17 +53,17 @@ class Evidence:
             tried.update(example.techniques_tried)
             with_expected += bool(example.expected_output.strip())
             most_iterations = max(most_iterations, example.iterations)
-        return cls(counts, frozenset(tried), with_expected, most_iterations)
+        return cls(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Evidence:
+    def from_dict(cls, data: Mapping, vocabulary: Vocabulary = FIRST_VOCABULARY) -> Evidence:
         """From the JSON shape of to_dict(); unknown ids are refused with a clear error."""
         counts = dict(data.get("failure_counts", {}))
-        unknown = set(counts) - set(FAILURE_TYPE_IDS)
+        unknown = set(counts) - set(vocabulary.failure_type_ids)
         if unknown:
             raise ValueError(f"unknown failure type(s): {', '.join(sorted(unknown))}")
         tried = frozenset(data.get("techniques_tried", ()))
-        unknown = tried - {technique_id for technique_id, _ in TECHNIQUES}
+        unknown = tried - set(vocabulary.technique_ids)
         if unknown:
             raise ValueError(f"unknown technique(s): {', '.join(sorted(unknown))}")
         numbers = [*counts.values(), data.get("with_expected_output", 0)]
@@ -64,17 +71,23 @@ class Evidence:
         if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in numbers):
             raise ValueError("counts must be whole numbers of 0 or more")
         return cls(
-            {type_id: counts.get(type_id, 0) for type_id in FAILURE_TYPE_IDS},
+            {type_id: counts.get(type_id, 0) for type_id in vocabulary.failure_type_ids},
             tried,
             data.get("with_expected_output", 0),
             data.get("most_iterations", 0),
+            vocabulary,
         )
 
     def to_dict(self) -> dict:
+        # The vocabulary's order, then any tag this version does not know (kept, never lost).
+        order = self.vocabulary.failure_type_ids
+        order += [type_id for type_id in self.failure_counts if type_id not in order]
         return {
             "example_count": self.example_count,
-            "failure_counts": {t: self.failure_counts.get(t, 0) for t in FAILURE_TYPE_IDS},
-            "techniques_tried": [t for t, _ in TECHNIQUES if t in self.techniques_tried],
+            "failure_counts": {t: self.failure_counts.get(t, 0) for t in order},
+            "techniques_tried": [
+                t for t in self.vocabulary.technique_ids if t in self.techniques_tried
+            ],
             "with_expected_output": self.with_expected_output,
             "most_iterations": self.most_iterations,
         }
@@ -82,10 +95,13 @@ class Evidence:
     def untried_techniques(self) -> list[str]:
         """Labels of the techniques no example records as tried, to use mid-sentence."""
         return [
-            label[0].lower() + label[1:]
-            for t, label in TECHNIQUES
-            if t not in self.techniques_tried
+            term.label[0].lower() + term.label[1:]
+            for term in self.vocabulary.techniques
+            if term.id not in self.techniques_tried
         ]
+
+    def failure_label(self, type_id: str) -> str:
+        return self.vocabulary.failure_label(type_id)
 
 
 @dataclass(frozen=True)
@@ -110,90 +126,170 @@ class EvidenceWarning:
         }
 
 
+def _examples(count: int) -> str:
+    return f"{count} example{'s' if count != 1 else ''}"
+
+
 def symptom_prefill(evidence: Evidence) -> Prefill | None:
-    """The most common failure type; a tie goes to the earlier type in the spec's table."""
+    """The most common failure type; a tie goes to the earlier type in the vocabulary."""
     if evidence.example_count == 0:
         return None
-    top = max(FAILURE_TYPE_IDS, key=lambda t: (evidence.failure_counts.get(t, 0), -_rank(t)))
+    ids = evidence.vocabulary.failure_type_ids
+    top = max(ids, key=lambda t: (evidence.failure_counts.get(t, 0), -ids.index(t)))
     count = evidence.failure_counts[top]
     total = evidence.example_count
-    examples = "example is" if total == 1 else "examples are"
-    reason = f"{count} of {total} {examples} tagged {top}."
+    verb = "is" if total == 1 else "are"
+    reason = f"{count} of {_examples(total)} {verb} tagged {evidence.failure_label(top)}."
     return Prefill("symptom", top, reason)
 
 
-def _rank(type_id: str) -> int:
-    return FAILURE_TYPE_IDS.index(type_id)
+def suggested_test_set(evidence: Evidence) -> Prefill:
+    """How big a test set the failed examples already make: those with an expected output."""
+    count = evidence.with_expected_output
+    option = "ready" if count >= TEST_SET_READY else "small" if count else "none"
+    verb = "has" if count == 1 else "have"
+    reason = f"{_examples(count)} {verb} an expected output."
+    return Prefill("test_set", option, reason)
 
 
-def evidence_warnings(result: Result, evidence: Evidence) -> list[EvidenceWarning]:
-    warnings = []
+def prefills(definition: Definition, evidence: Evidence) -> dict[str, Prefill]:
+    """The answers the evidence suggests, by question: shown with their reason, never forced."""
+    found = {"symptom": symptom_prefill(evidence)}
+    if "test_set_prefill" in definition.rules:
+        found["test_set"] = suggested_test_set(evidence)
+    return {node_id: prefill for node_id, prefill in found.items() if prefill}
+
+
+def evidence_warnings(
+    result: Result, evidence: Evidence, definition: Definition | None = None
+) -> list[EvidenceWarning]:
+    rules = definition.rules if definition else ("thin_evidence", "evidence_disagrees")
+    rules = set(rules) | ({"untried_techniques", "training_data"} if not definition else set())
+    training_outcomes = definition.training_outcomes if definition else ("hybrid", "pretrain")
+    checks = [
+        _no_or_thin_evidence(evidence, rules),
+        _evidence_disagrees(result, evidence) if "evidence_disagrees" in rules else None,
+        _untried(result, evidence) if "untried_techniques" in rules else None,
+        _small_test_set(result) if "small_test_set" in rules else None,
+        _effort_unrecorded(result, evidence) if "effort_unrecorded" in rules else None,
+        _beyond_evidence(result, evidence) if "beyond_evidence" in rules else None,
+        _training_data(evidence)
+        if "training_data" in rules and result.outcome in training_outcomes
+        else None,
+    ]
+    return [warning for warning in checks if warning]
+
+
+def _no_or_thin_evidence(evidence: Evidence, rules: set[str]) -> EvidenceWarning | None:
     total = evidence.example_count
-    if total < 3:
-        warnings.append(
-            EvidenceWarning(
-                "thin_evidence",
-                f"Only {total} failed example{'s' if total != 1 else ''} recorded: confidence "
-                "is at most low. Record at least 10 to support a decision.",
-                lowers_confidence=False,
-            )
+    if total == 0 and "no_evidence" in rules:
+        return EvidenceWarning(
+            "no_evidence",
+            "No failed example is recorded for this project, so nothing here checks the "
+            "answers: confidence is low. Add or import the outputs that went wrong.",
+            lowers_confidence=False,
         )
-    elif total < 10:
-        warnings.append(
-            EvidenceWarning(
-                "thin_evidence",
-                f"Only {total} failed examples recorded: confidence is at most medium. "
-                "Record at least 10 for a high-confidence decision.",
-                lowers_confidence=False,
+    if "thin_evidence" not in rules or total >= 10:
+        return None
+    cap = "low" if total < 3 else "medium"
+    wanted = "10 to support a decision" if total < 3 else "10 for a high-confidence decision"
+    return EvidenceWarning(
+        "thin_evidence",
+        f"Only {total} failed example{'s' if total != 1 else ''} recorded: confidence is at "
+        f"most {cap}. Record at least {wanted}.",
+        lowers_confidence=False,
+    )
+
+
+def _evidence_disagrees(result: Result, evidence: Evidence) -> EvidenceWarning | None:
+    symptom, total = result.answer_on_path("symptom"), evidence.example_count
+    if not symptom or not total:
+        return None
+    for type_id in evidence.vocabulary.failure_type_ids:
+        count = evidence.failure_counts.get(type_id, 0)
+        if type_id != symptom and count * 2 >= total:
+            return EvidenceWarning(
+                "evidence_disagrees",
+                f"You answered “{evidence.failure_label(symptom)}” as the main symptom, but "
+                f"{count} of {total} examples are tagged {evidence.failure_label(type_id)}. "
+                "Check the tags or the answer.",
+                lowers_confidence=True,
             )
-        )
-    symptom = result.answer_on_path("symptom")
-    if symptom and total:
-        for type_id in FAILURE_TYPE_IDS:
-            count = evidence.failure_counts.get(type_id, 0)
-            if type_id != symptom and count * 2 >= total:
-                warnings.append(
-                    EvidenceWarning(
-                        "evidence_disagrees",
-                        f"You answered {symptom} as the main symptom, but {count} of {total} "
-                        f"examples are tagged {type_id}. Check the tags or the answer.",
-                        lowers_confidence=True,
-                    )
-                )
-                break
-    if result.answer_on_path("prompt_effort") == "exhausted":
-        untried = evidence.untried_techniques()
-        if untried:
-            warnings.append(
-                EvidenceWarning(
-                    "untried_techniques",
-                    "You say every technique was tried, but no example records these as "
-                    f"tried: {', '.join(untried)}.",
-                    lowers_confidence=True,
-                )
-            )
-    if result.outcome in TRAINING_VERDICTS and (
-        evidence.with_expected_output < READY_TO_TRAIN_EXAMPLES
-    ):
-        warnings.append(
-            EvidenceWarning(
-                "training_data",
-                f"Only {evidence.with_expected_output} example"
-                f"{'s have' if evidence.with_expected_output != 1 else ' has'} an expected "
-                "output. Training needs 10 at the minimum, 50–100 to see gains and 100–500 to "
-                "change behavior markedly.",
-                lowers_confidence=False,
-            )
-        )
-    return warnings
+    return None
+
+
+def _untried(result: Result, evidence: Evidence) -> EvidenceWarning | None:
+    untried = evidence.untried_techniques()
+    if result.answer_on_path("prompt_effort") != "exhausted" or not untried:
+        return None
+    return EvidenceWarning(
+        "untried_techniques",
+        "You say every technique was tried, but no example records these as "
+        f"tried: {', '.join(untried)}.",
+        lowers_confidence=True,
+    )
+
+
+def _small_test_set(result: Result) -> EvidenceWarning | None:
+    if result.answer_on_path("test_set") != "small":
+        return None
+    return EvidenceWarning(
+        "small_test_set",
+        "Your test set has fewer than 50 cases, so its pass rate is uncertain: 8 of 10 "
+        "passing has a 95% Wilson interval of about 49–94%. Confidence is at most medium.",
+        lowers_confidence=False,
+    )
+
+
+def _effort_unrecorded(result: Result, evidence: Evidence) -> EvidenceWarning | None:
+    if result.answer_on_path("prompt_effort") != "exhausted":
+        return None
+    if evidence.most_iterations >= RECORDED_EFFORT:
+        return None
+    return EvidenceWarning(
+        "effort_unrecorded",
+        "You say prompting is exhausted, but the most iterations recorded on an example is "
+        f"{evidence.most_iterations}. Record the prompt revisions you measured.",
+        lowers_confidence=True,
+    )
+
+
+def _beyond_evidence(result: Result, evidence: Evidence) -> EvidenceWarning | None:
+    expected = evidence.with_expected_output
+    if result.answer_on_path("data") not in ("50_to_500", "over_500"):
+        return None
+    if expected >= READY_TO_TRAIN_EXAMPLES:
+        return None
+    return EvidenceWarning(
+        "beyond_evidence",
+        f"You expect 50 or more reviewed examples to train on; this project records {expected} "
+        f"with an expected output. Record them here, so the decision shows the data it "
+        "relies on.",
+        lowers_confidence=False,
+    )
+
+
+def _training_data(evidence: Evidence) -> EvidenceWarning | None:
+    count = evidence.with_expected_output
+    if count >= READY_TO_TRAIN_EXAMPLES:
+        return None
+    return EvidenceWarning(
+        "training_data",
+        f"Only {count} example{'s have' if count != 1 else ' has'} an expected output. "
+        "Training needs 10 at the minimum, 50–100 to see gains and 100–500 to change "
+        "behavior markedly.",
+        lowers_confidence=False,
+    )
 
 
 def confidence(evidence: Evidence, warnings: list[EvidenceWarning]) -> str:
-    """Starts high, one level lower per warning, capped by thin evidence; never below low."""
+    """Starts high, one level lower per warning, capped by thin evidence and a small test
+    set; never below low."""
+    codes = {warning.code for warning in warnings}
     level = len(CONFIDENCE_LEVELS) - 1
     level -= sum(1 for warning in warnings if warning.lowers_confidence)
     if evidence.example_count < 3:
         level = min(level, 0)
-    elif evidence.example_count < 10:
+    elif evidence.example_count < 10 or "small_test_set" in codes:
         level = min(level, 1)
     return CONFIDENCE_LEVELS[max(level, 0)]

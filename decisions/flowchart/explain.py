@@ -13,7 +13,7 @@ from decisions.flowchart.evidence import (
     Prefill,
     confidence,
     evidence_warnings,
-    symptom_prefill,
+    prefills,
 )
 
 # Outcomes whose advice is to work on the prompt now: they get the untried-techniques step.
@@ -45,7 +45,7 @@ class Explanation:
     definition: Definition
     result: Result
     evidence: Evidence
-    prefill: Prefill | None
+    prefills: Mapping[str, Prefill]
     warnings: tuple[EvidenceWarning, ...]
     confidence: str
     counterfactuals: tuple[Counterfactual, ...]
@@ -86,14 +86,14 @@ class Explanation:
 def explain(
     definition: Definition, answers: Mapping[str, str], evidence: Evidence | None = None
 ) -> Explanation:
-    evidence = evidence or Evidence()
+    evidence = evidence or Evidence(vocabulary=definition.vocabulary)
     result = evaluate(definition, answers)
-    warnings = evidence_warnings(result, evidence)
+    warnings = evidence_warnings(result, evidence, definition)
     return Explanation(
         definition=definition,
         result=result,
         evidence=evidence,
-        prefill=symptom_prefill(evidence),
+        prefills=prefills(definition, evidence),
         warnings=tuple(warnings),
         confidence=confidence(evidence, warnings),
         counterfactuals=tuple(counterfactuals(definition, answers, result)),
@@ -152,5 +152,24 @@ def next_steps(definition: Definition, result: Result, evidence: Evidence) -> li
         path_step = definition.path_steps.get(f"{step.node_id}.{step.option_id}")
         if path_step:
             steps.append(path_step)
+    if "training_method" in definition.rules and result.outcome == "hybrid":
+        steps.append(training_method_step(evidence))
     steps.extend(definition.outcomes[result.outcome].next_steps)
     return list(dict.fromkeys(steps))
+
+
+def training_method_step(evidence: Evidence) -> str:
+    """Which fine-tuning method the recorded examples support, with their numbers."""
+    pairs = evidence.with_expected_output
+    if not pairs:
+        return (
+            "No example records an expected output yet: write the right output for each "
+            "failed one first. With it, each example serves supervised fine-tuning, and with "
+            "its bad output beside it, a preference pair (DPO) as well."
+        )
+    examples = f"{pairs} example{'s' if pairs != 1 else ''}"
+    return (
+        f"Method: supervised fine-tuning on the {examples} with an expected output; since "
+        f"each also records the bad output, the same {examples} make preference pairs (DPO) "
+        "to train on as well."
+    )

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 
 from decisions.flowchart.definition import Definition, Outcome
 
-# Bump when the snapshot's shape changes, so readers can tell old snapshots apart.
-SNAPSHOT_FORMAT = 1
+# Bump when the snapshot's shape changes, so readers can tell old snapshots apart. Format 1
+# kept "changes" grouped by question; format 2 keeps "verdict_changes" and "more_questions".
+SNAPSHOT_FORMAT = 2
 
 
 def report_snapshot(
@@ -45,7 +46,7 @@ def report_snapshot(
         "alternatives": [
             effort_row(other) for other in definition.outcomes.values() if other.id != outcome.id
         ],
-        "changes": counterfactual_groups(definition, explanation["counterfactuals"]),
+        **what_would_change(definition, explanation["counterfactuals"]),
         "labels": {name: dict(mapping) for name, mapping in labels.items()},
     }
 
@@ -61,8 +62,33 @@ def effort_row(outcome: Outcome) -> dict:
     }
 
 
+def what_would_change(definition: Definition, counterfactuals: Sequence[Mapping]) -> dict:
+    """First every other answer that changes the verdict, with that verdict; then one line per
+    question for the answers that would only lead to more questions."""
+    verdict_changes: list[dict] = []
+    more: dict[str, dict] = {}
+    for item in counterfactuals:
+        node = definition.nodes[item["node"]]
+        answer = node.option(item["option"]).label
+        if item["outcome"]:
+            verdict_changes.append(
+                {
+                    "node": node.id,
+                    "question": node.question,
+                    "option": item["option"],
+                    "answer": answer,
+                    "verdict": definition.outcomes[item["outcome"]].verdict,
+                }
+            )
+        else:
+            line = more.setdefault(node.id, {"node": node.id, "question": node.question})
+            line.setdefault("answers", []).append(answer)
+    return {"verdict_changes": verdict_changes, "more_questions": list(more.values())}
+
+
 def counterfactual_groups(definition: Definition, counterfactuals: Sequence[Mapping]) -> list:
-    """The counterfactuals grouped by question, with their labels written out."""
+    """Format 1's grouping by question, with labels written out: the data migration of
+    decisions saved before format 2 fills their snapshots with it."""
     groups: dict[str, dict] = {}
     for item in counterfactuals:
         node = definition.nodes[item["node"]]

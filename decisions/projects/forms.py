@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from decisions.accounts.models import Membership, Role, Team
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 from decisions.projects.models import FailedExample, Project
-from decisions.projects.vocabulary import TECHNIQUES
+from decisions.projects.vocabulary import technique_choices
 
 
 class VersionedForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
@@ -74,7 +74,7 @@ class ProjectForm(VersionedForm):
 class ExampleForm(VersionedForm):
     techniques_tried = forms.MultipleChoiceField(
         label="Prompt techniques already tried",
-        choices=TECHNIQUES,
+        choices=technique_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -106,4 +106,4 @@ class ExampleForm(VersionedForm):
 
     def clean_techniques_tried(self) -> list[str]:
         chosen = set(self.cleaned_data["techniques_tried"])
-        return [technique_id for technique_id, _ in TECHNIQUES if technique_id in chosen]
+        return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.accounts.models import Team
-from decisions.projects.vocabulary import FAILURE_TYPE_IDS, FAILURE_TYPES, TECHNIQUE_LABELS
+from decisions.projects.vocabulary import current_vocabulary, failure_type_choices
 
 TITLE_MAX = 200
 OUTPUT_MAX = 20_000
@@ -83,11 +83,12 @@ class Project(models.Model):
         Project.objects.filter(pk=self.pk).update(last_activity_at=self.last_activity_at)
 
     def failure_counts(self) -> list[tuple[str, str, int]]:
-        """(id, label, count) for every failure type, in the spec's order, in one query."""
+        """(id, label, count) for every failure type, in the vocabulary's order, in one query."""
+        types = current_vocabulary().failure_types
         totals = self.examples.aggregate(
-            **{type_id: Count("pk", filter=Q(failure_type=type_id)) for type_id in FAILURE_TYPE_IDS}
+            **{term.id: Count("pk", filter=Q(failure_type=term.id)) for term in types}
         )
-        return [(type_id, label, totals[type_id]) for type_id, label in FAILURE_TYPES]
+        return [(term.id, term.label, totals[term.id]) for term in types]
 
 
 class FailedExample(models.Model):
@@ -103,8 +104,8 @@ class FailedExample(models.Model):
         blank=True,
         help_text="Optional. What a good answer would have been.",
     )
-    failure_type = models.CharField(max_length=20, choices=FAILURE_TYPES)
-    # A list of technique ids from vocabulary.TECHNIQUES.
+    failure_type = models.CharField(max_length=20, choices=failure_type_choices)
+    # A list of technique ids of the flowchart's vocabulary.
     techniques_tried = models.JSONField("techniques already tried", default=list, blank=True)
     iterations = models.PositiveIntegerField(
         "prompt iterations spent", default=0, validators=[MaxValueValidator(1000)]
@@ -125,4 +126,5 @@ class FailedExample(models.Model):
         return self.title
 
     def technique_labels(self) -> list[str]:
-        return [TECHNIQUE_LABELS[t] for t in self.techniques_tried if t in TECHNIQUE_LABELS]
+        vocabulary = current_vocabulary()
+        return [vocabulary.technique_label(t) for t in self.techniques_tried]

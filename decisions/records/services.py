@@ -10,7 +10,6 @@ from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.explain import explain
 from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
-from decisions.projects.vocabulary import vocabulary_labels
 from decisions.records.models import Decision
 from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
@@ -38,7 +37,9 @@ def decision_create(*, run: WizardRun, user) -> Decision:
     if run.status != RunStatus.DRAFT:
         raise ValidationError("This run is already finished or discarded.")
     definition = run.definition()
-    explanation = explain(definition, run.chosen_options(), project_evidence(run.project))
+    explanation = explain(
+        definition, run.chosen_options(), project_evidence(run.project, definition.vocabulary)
+    )
     result = explanation.result
     if not result.is_complete:
         question = definition.nodes[result.next_node].question
@@ -56,7 +57,9 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         answers=run.chosen_options(),
         notes=run.notes(),
         explanation=explanation_document,
-        snapshot=report_snapshot(definition, explanation_document, labels=vocabulary_labels()),
+        snapshot=report_snapshot(
+            definition, explanation_document, labels=definition.vocabulary.labels()
+        ),
         diagram_svg=render_svg(definition, result),
         examples=examples_snapshot(run.project),
         flowchart_version=definition.version,

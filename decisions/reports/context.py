@@ -39,7 +39,11 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "steps": [
             {**step, "note": decision.notes.get(step["node"], "")} for step in explanation["path"]
         ],
-        "changes": snapshot["changes"],
+        # Snapshot format 1 grouped what would change the verdict by question; format 2 lists
+        # the answers that change the verdict first, then those that only ask more.
+        "changes": snapshot.get("changes", []),
+        "verdict_changes": snapshot.get("verdict_changes", []),
+        "more_questions": snapshot.get("more_questions", []),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
             example_row(example, labels, for_pdf=for_pdf) for example in decision.examples

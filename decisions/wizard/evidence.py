@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from decisions.flowchart.evidence import Evidence
+from decisions.flowchart.vocabulary import Vocabulary
 from decisions.projects.models import Project
 
 
@@ -18,12 +19,13 @@ class _ExampleFacts:
     iterations: int
 
 
-def project_evidence(project: Project) -> Evidence:
+def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
     # Only whether an expected output exists matters here, not its up-to-20,000 characters.
     rows = project.examples.annotate(
         has_expected=ExpressionWrapper(~Q(expected_output=""), output_field=BooleanField())
     ).values_list("failure_type", "techniques_tried", "has_expected", "iterations")
-    return Evidence.from_examples(
+    facts = (
         _ExampleFacts(failure_type, techniques or [], "yes" if has_expected else "", iterations)
         for failure_type, techniques, has_expected, iterations in rows
     )
+    return Evidence.from_examples(facts, vocabulary)

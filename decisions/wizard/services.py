@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from decisions.flowchart.registry import current_version
 from decisions.projects.models import Project
 from decisions.wizard.models import NOTE_MAX, RunStatus, WizardRun
 
@@ -19,9 +20,16 @@ class StaleRun(Exception):
         self.current = current
 
 
-def run_start(*, project: Project, user) -> tuple[WizardRun, bool]:
-    """The project's draft run, or a new one: (run, created)."""
+def run_start(*, project: Project, user, restart: bool = False) -> tuple[WizardRun, bool]:
+    """The project's draft run, or a new one: (run, created).
+
+    With `restart`, a draft on an older flowchart version is discarded and a run on the
+    current version begins (a draft otherwise finishes on the version it started on).
+    """
     draft = project.wizard_runs.filter(status=RunStatus.DRAFT).first()
+    if draft and restart and draft.flowchart_version != current_version():
+        run_discard(run=draft)
+        draft = None
     if draft:
         return draft, False
     try:

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url
 
 from decisions.accounts.access import Need
-from decisions.flowchart.evidence import symptom_prefill
+from decisions.flowchart.evidence import prefills
+from decisions.flowchart.explain import explain
+from decisions.flowchart.registry import current_version
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 from decisions.wizard import services
@@ -52,8 +54,11 @@ def _closed_run_redirect(request, run: WizardRun) -> HttpResponse:
 @require_POST
 def run_start(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.EDIT)
-    run, created = services.run_start(project=project, user=request.user)
-    if not created:
+    restart = request.POST.get("restart") == "1"
+    run, created = services.run_start(project=project, user=request.user, restart=restart)
+    if restart and created:
+        messages.info(request, f"Started again on flowchart {run.flowchart_version}.")
+    elif not created:
         messages.info(request, "Resuming the run in progress, where it was left.")
     return redirect(step_url(run, current_step(run)))
 
@@ -176,13 +181,16 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
         "is_review": node_id == REVIEW,
         "discard_url": reverse("wizard:discard", kwargs={"run_id": run.pk}),
     }
+    evidence = project_evidence(run.project, definition.vocabulary)
     if node_id == REVIEW:
+        # Confidence and warnings before the PM saves, not only on the report after.
+        context["explanation"] = explain(definition, run.chosen_options(), evidence)
         context["outcome"] = definition.outcomes[result.outcome]
         context["back_url"] = steps[-1]["url"] if steps else None
         return context
     node = definition.nodes[node_id]
     saved = run.answers.get(node_id, {})
-    prefill = symptom_prefill(project_evidence(run.project)) if node_id == "symptom" else None
+    prefill = prefills(definition, evidence).get(node_id)
     selected = saved.get("option") or (prefill.option_id if prefill else None)
     if form is not None and form.data.get("option"):
         selected = form.data.get("option")
@@ -198,6 +206,9 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
             "prefill": prefill,
             "prefill_label": node.option(prefill.option_id).label if prefill else "",
             "question_number": index + 1,
+            "most_questions": index + definition.most_questions_from(node_id),
+            "no_evidence": evidence.example_count == 0 and "no_evidence" in definition.rules,
+            "newer_version": definition.version != current_version(),
             "back_url": steps[index - 1]["url"] if index > 0 else None,
             "step_url": step_url(run, node_id),
             "is_next": node_id not in on_path,

@@ -7,7 +7,6 @@ import pytest
 
 from decisions.flowchart.definition import DefinitionError, from_dict, load_file
 from decisions.flowchart.registry import CURRENT_VERSION, definition_files, get_definition
-from decisions.projects.vocabulary import FAILURE_TYPE_IDS
 from tests.flowchart.spec import SPEC_EDGES, SPEC_OUTCOMES
 
 
@@ -26,8 +25,10 @@ def test_current_definition_matches_the_spec_table():
 
 
 def test_symptom_options_are_the_failure_types_in_order():
-    options = [option.id for option in get_definition().node("symptom").options]
-    assert options == FAILURE_TYPE_IDS
+    definition = get_definition("2026.11")
+    options = [option.id for option in definition.node("symptom").options]
+    assert options == ["format", "tone", "facts", "domain", "behavior"]
+    assert definition.vocabulary.failure_type_ids == options
 
 
 def test_every_outcome_has_its_report_content():

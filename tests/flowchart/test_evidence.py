@@ -49,7 +49,7 @@ def test_summary_from_examples():
 def test_prefill_names_the_most_common_type_with_its_reason():
     prefill = symptom_prefill(Evidence({"facts": 7, "tone": 3}))
     assert prefill.option_id == "facts"
-    assert prefill.reason.startswith("7 of 10 examples are tagged facts")
+    assert prefill.reason == "7 of 10 examples are tagged Facts are missing, outdated or invented."
 
 
 def test_prefill_tie_goes_to_the_earlier_type():
@@ -85,7 +85,10 @@ def test_evidence_below_half_does_not_disagree():
 def test_disagreement_message_names_both_types():
     result = evaluate(DEFINITION, CONTEXT_ANSWERS)
     [warning] = evidence_warnings(result, Evidence({"tone": 10}, ALL_TECHNIQUES))
-    assert "facts" in warning.message and "10 of 10 examples are tagged tone" in warning.message
+    assert warning.message == (
+        "You answered “Facts are missing, outdated or invented” as the main symptom, but 10 of "
+        "10 examples are tagged Tone, voice or style is off. Check the tags or the answer."
+    )
 
 
 def test_untried_techniques_warn_when_prompting_is_called_exhausted():

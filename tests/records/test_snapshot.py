@@ -53,7 +53,8 @@ def test_snapshot_holds_what_the_report_shows(project, alice):
     assert snapshot["labels"]["failure_types"]["tone"] == "Tone, voice or style is off"
     assert snapshot["labels"]["techniques"]["role"] == "A role or persona"
     assert snapshot["flowchart"]["version"] == decision.flowchart_version
-    assert snapshot["changes"][0]["question"] == (
+    assert snapshot["format"] == 2
+    assert snapshot["more_questions"][0]["question"] == (
         "What goes wrong most often in the failed outputs?"
     )
 
@@ -110,4 +111,9 @@ def test_migration_fills_snapshots_of_older_decisions(project, alice):
     assert filled.snapshot["outcome"]["verdict"] == (
         "Prompting problem: give the model the facts (context, retrieval)"
     )
-    assert filled.snapshot == decision.snapshot
+    # The shape reports had then (format 1), with the same content.
+    assert filled.snapshot["format"] == 1
+    assert filled.snapshot["changes"][0]["question"] == (
+        "What goes wrong most often in the failed outputs?"
+    )
+    assert filled.snapshot["outcome"] == decision.snapshot["outcome"]

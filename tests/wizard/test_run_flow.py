@@ -82,7 +82,7 @@ def test_symptom_is_prefilled_from_evidence(client, alice, project, run):
     make_example(project, failure_type="tone")
     client.force_login(alice)
     html = client.get(f"/wizard/runs/{run.pk}/q/symptom/").content.decode()
-    assert "2 of 3 examples are tagged facts." in html
+    assert "2 of 3 examples are tagged Facts are missing, outdated or invented." in html
     assert 'value="facts" checked' in html
 
 

@@ -10,15 +10,16 @@ def fill_snapshots(apps, schema_editor):
     exactly what their reports showed when they were saved.
     """
     from decisions.flowchart.registry import get_definition
-    from decisions.flowchart.snapshot import report_snapshot
-    from decisions.projects.vocabulary import vocabulary_labels
+    from decisions.flowchart.snapshot import counterfactual_groups, report_snapshot
 
     Decision = apps.get_model("records", "Decision")
     for decision in Decision.objects.filter(snapshot={}).iterator():
         definition = get_definition(decision.flowchart_version)
-        snapshot = report_snapshot(
-            definition, decision.explanation, labels=vocabulary_labels()
-        )
+        snapshot = report_snapshot(definition, decision.explanation, labels=definition.vocabulary.labels())
+        # The shape these decisions' reports had when they were saved (snapshot format 1).
+        snapshot.pop("verdict_changes"), snapshot.pop("more_questions")
+        snapshot["format"] = 1
+        snapshot["changes"] = counterfactual_groups(definition, decision.explanation["counterfactuals"])
         # A queryset update: the model's save() refuses changes to a saved decision.
         Decision.objects.filter(pk=decision.pk).update(snapshot=snapshot)
 

@@ -49,8 +49,9 @@ class Command(VersionedCommand):
             document = json.loads(Path(file_name).read_text(encoding="utf-8"))
             if not isinstance(document, dict) or not isinstance(document.get("answers"), dict):
                 raise ValueError('expected an object with "answers": {node: option}')
-            evidence = Evidence.from_dict(document.get("evidence") or {})
-            return explain(get_definition(version), document["answers"], evidence)
+            definition = get_definition(version)
+            evidence = Evidence.from_dict(document.get("evidence") or {}, definition.vocabulary)
+            return explain(definition, document["answers"], evidence)
         except (OSError, ValueError, DefinitionError, AnswerError) as error:
             # json.JSONDecodeError and AnswerError are ValueErrors too.
             raise CommandError(f"{file_name}: {error}", returncode=EXIT_BAD_INPUT) from error
