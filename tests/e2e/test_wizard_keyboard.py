@@ -81,11 +81,14 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(page.locator("#option-not_tried")).to_be_focused()
     choose_with_arrows(page, "no")
     page.keyboard.press("Enter")
-    expect(question(page)).to_contain_text("best prompt on a batch")
+    # Prefilled from the evidence (3 examples have an expected output) and focused.
+    expect(question(page)).to_contain_text("a fixed test set")
+    expect(page.locator("#option-small")).to_be_focused()
+    expect(page.locator("#option-small")).to_be_checked()
 
     # Reload in the middle: the same question, the path kept.
     page.reload()
-    expect(question(page)).to_contain_text("best prompt on a batch")
+    expect(question(page)).to_contain_text("a fixed test set")
     expect(page.locator(".wizard-progress")).to_contain_text("No, it is still wrong")
 
     # Back to the previous question with the Back button, and forward again unchanged.
@@ -94,7 +97,10 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(question(page)).to_contain_text("When you paste the facts")
     expect(page.locator("#option-no")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(question(page)).to_contain_text("best prompt on a batch")
+    expect(question(page)).to_contain_text("a fixed test set")
+    expect(page.locator("#option-small")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(question(page)).to_contain_text("your best prompt on that test set")
     expect(page.locator("#option-untested")).to_be_focused()
     choose_with_arrows(page, "untested")
     page.keyboard.press("Enter")
@@ -121,5 +127,6 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(page.get_by_role("heading", level=1)).to_have_text(verdict)
     decision = Decision.objects.get(project=project)
     assert [step["node"] for step in decision.explanation["path"]] == ["symptom", "context_test"]
-    assert decision.explanation["ignored"] == {"prompt_effort": "untested"}  # kept, not used
+    # Kept, not used:
+    assert decision.explanation["ignored"] == {"test_set": "small", "prompt_effort": "untested"}
     assert page.console_errors == []

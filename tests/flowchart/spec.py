@@ -1,77 +1,10 @@
-"""The question table of the flowchart spec (docs/flowchart/), transcribed: the contract the
-tests check against."""
+"""The spec of the current flowchart version, for tests of the app (wizard, records,
+reports) that run on whatever version new runs use. Tests of one version's own rules import
+spec_2026_11 or spec_2027_01 and pin that version."""
 
-SPEC_EDGES = {
-    ("symptom", "format"): "spelled_out",
-    ("symptom", "tone"): "spelled_out",
-    ("symptom", "facts"): "context_test",
-    ("symptom", "domain"): "examples_test",
-    ("symptom", "behavior"): "rules_given",
-    ("spelled_out", "no"): "prompt",
-    ("spelled_out", "yes"): "prompt_effort",
-    ("context_test", "not_tried"): "prompt",
-    ("context_test", "yes"): "context",
-    ("context_test", "no"): "prompt_effort",
-    ("examples_test", "not_tried"): "prompt",
-    ("examples_test", "yes"): "prompt",
-    ("examples_test", "no"): "prompt_effort",
-    ("rules_given", "no"): "prompt",
-    ("rules_given", "yes"): "prompt_effort",
-    ("prompt_effort", "untested"): "prompt",
-    ("prompt_effort", "passes"): "prompt",
-    ("prompt_effort", "some_techniques"): "prompt",
-    ("prompt_effort", "exhausted"): "foundation",
-    ("foundation", "yes"): "data",
-    ("foundation", "no"): "pretrain_scale",
-    ("pretrain_scale", "yes"): "pretrain",
-    ("pretrain_scale", "no"): "rescope",
-    ("data", "under_50"): "prepare",
-    ("data", "50_to_500"): "team",
-    ("data", "over_500"): "team",
-    ("team", "nobody"): "prepare",
-    ("team", "partner"): "budget",
-    ("team", "in_house"): "budget",
-    ("budget", "no"): "prepare",
-    ("budget", "yes"): "oversight",
-    ("oversight", "no"): "prepare",
-    ("oversight", "yes"): "hybrid",
-}
-
-SPEC_OUTCOMES = ["prompt", "context", "hybrid", "prepare", "pretrain", "rescope"]
-
-# One full set of answers per outcome.
-ANSWERS_FOR_OUTCOME = {
-    "prompt": {"symptom": "tone", "spelled_out": "no"},
-    "context": {"symptom": "facts", "context_test": "yes"},
-    "hybrid": {
-        "symptom": "domain",
-        "examples_test": "no",
-        "prompt_effort": "exhausted",
-        "foundation": "yes",
-        "data": "over_500",
-        "team": "in_house",
-        "budget": "yes",
-        "oversight": "yes",
-    },
-    "prepare": {
-        "symptom": "behavior",
-        "rules_given": "yes",
-        "prompt_effort": "exhausted",
-        "foundation": "yes",
-        "data": "under_50",
-    },
-    "pretrain": {
-        "symptom": "domain",
-        "examples_test": "no",
-        "prompt_effort": "exhausted",
-        "foundation": "no",
-        "pretrain_scale": "yes",
-    },
-    "rescope": {
-        "symptom": "facts",
-        "context_test": "no",
-        "prompt_effort": "exhausted",
-        "foundation": "no",
-        "pretrain_scale": "no",
-    },
-}
+from tests.flowchart.spec_2027_01 import (  # noqa: F401
+    ANSWERS_FOR_OUTCOME,
+    SPEC_EDGES,
+    SPEC_OUTCOMES,
+    TRAINING_OUTCOMES,
+)

@@ -7,7 +7,7 @@ import pytest
 
 from decisions.flowchart.definition import DefinitionError, from_dict, load_file
 from decisions.flowchart.registry import CURRENT_VERSION, definition_files, get_definition
-from tests.flowchart.spec import SPEC_EDGES, SPEC_OUTCOMES
+from tests.flowchart.spec_2026_11 import SPEC_EDGES, SPEC_OUTCOMES
 
 
 @pytest.fixture
@@ -16,8 +16,8 @@ def raw():
         return tomllib.load(handle)
 
 
-def test_current_definition_matches_the_spec_table():
-    definition = get_definition()
+def test_2026_11_definition_matches_its_spec_table():
+    definition = get_definition("2026.11")
     edges = {(node_id, option.id): option.next for node_id, option in definition.edges()}
     assert edges == SPEC_EDGES
     assert list(definition.outcomes) == SPEC_OUTCOMES

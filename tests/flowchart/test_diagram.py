@@ -7,10 +7,10 @@ from decisions.flowchart.definition import from_dict
 from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.evaluate import evaluate
 from decisions.flowchart.registry import definition_files, get_definition
-from tests.flowchart.spec import ANSWERS_FOR_OUTCOME, SPEC_EDGES
+from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME, SPEC_EDGES
 
 SVG = "{http://www.w3.org/2000/svg}"
-DEFINITION = get_definition()
+DEFINITION = get_definition("2026.11")
 
 
 def parse(svg: str):

@@ -6,9 +6,9 @@ from hypothesis import strategies as st
 
 from decisions.flowchart.evaluate import AnswerError, evaluate
 from decisions.flowchart.registry import get_definition
-from tests.flowchart.spec import ANSWERS_FOR_OUTCOME, SPEC_EDGES, SPEC_OUTCOMES
+from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME, SPEC_EDGES, SPEC_OUTCOMES
 
-DEFINITION = get_definition()
+DEFINITION = get_definition("2026.11")
 
 
 def answers_reaching(node_id: str) -> dict[str, str]:

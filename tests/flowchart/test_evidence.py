@@ -7,9 +7,9 @@ import pytest
 from decisions.flowchart.evaluate import evaluate
 from decisions.flowchart.evidence import Evidence, confidence, evidence_warnings, symptom_prefill
 from decisions.flowchart.registry import get_definition
-from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
+from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME
 
-DEFINITION = get_definition()
+DEFINITION = get_definition("2026.11")
 ALL_TECHNIQUES = frozenset({"instructions", "role", "examples", "structure", "context"})
 CONTEXT_ANSWERS = ANSWERS_FOR_OUTCOME["context"]  # symptom = facts; no exhausted, no training
 

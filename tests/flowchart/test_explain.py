@@ -3,9 +3,9 @@ from __future__ import annotations
 from decisions.flowchart.evidence import Evidence
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import get_definition
-from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
+from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME
 
-DEFINITION = get_definition()
+DEFINITION = get_definition("2026.11")
 
 
 def test_counterfactual_names_the_other_verdict():

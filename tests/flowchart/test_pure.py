@@ -25,7 +25,7 @@ for name in {ENGINE_MODULES!r}:
     importlib.import_module("decisions.flowchart." + name)
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import get_definition
-print(explain(get_definition(), {{"symptom": "format", "spelled_out": "no"}}).result.outcome)
+print(explain(get_definition(), {{"symptom": "tone", "spelled_out": "no"}}).result.outcome)
 loaded = sorted(m for m in sys.modules if m == "django" or m.startswith("django."))
 print(loaded)
 """

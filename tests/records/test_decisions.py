@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from decisions.flowchart.registry import current_version, get_definition
 from decisions.records.models import Decision, ImmutableRecordError
@@ -57,7 +58,7 @@ def test_result_page_shows_verdict_path_steps_and_diagram(client, project, alice
     assert content.verdict in html and content.analogy in html
     assert f"Confidence: {decision.confidence}" in html
     for step in decision.explanation["path"]:
-        assert step["question"] in html
+        assert escape(step["question"]) in html
     for next_step in decision.explanation["next_steps"]:
         assert next_step.replace("'", "&#x27;") in html
     assert "Only 1 failed example recorded" in html

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from decisions.flowchart.registry import current_version, get_definition
 from tests.conftest import make_example
@@ -26,7 +27,7 @@ def test_report_content_for_each_outcome(client, alice, project, outcome):
     assert "Decision revision 1" in html and "by alice" in html and "Latest revision" in html
     assert f"Confidence: {decision.confidence}" in html
     for step in decision.explanation["path"]:
-        assert step["question"] in html and step["answer"] in html
+        assert escape(step["question"]) in html and escape(step["answer"]) in html
     assert "Note: Seen in every batch" in html
     for other in definition.outcomes.values():
         assert other.time in html  # the comparison table lists every path

@@ -92,6 +92,7 @@ def test_going_back_and_changing_an_answer_updates_the_path_and_keeps_off_path_a
     client.force_login(alice)
     answer(client, run, "symptom", "facts")
     answer(client, run, "context_test", "no")
+    answer(client, run, "test_set", "ready")
     answer(client, run, "prompt_effort", "untested")
     back = client.get(f"/wizard/runs/{run.pk}/q/symptom/")
     assert 'value="facts" checked' in back.content.decode()
@@ -101,7 +102,11 @@ def test_going_back_and_changing_an_answer_updates_the_path_and_keeps_off_path_a
     result = run.evaluate()
     assert [step.node_id for step in result.path] == ["symptom"]
     assert result.next_node == "spelled_out"
-    assert result.ignored == {"context_test": "no", "prompt_effort": "untested"}
+    assert result.ignored == {
+        "context_test": "no",
+        "test_set": "ready",
+        "prompt_effort": "untested",
+    }
     page = client.get(f"/wizard/runs/{run.pk}/q/spelled_out/").content.decode()
     assert "Kept, not used on this path" in page
     # prompt_effort is still answered and comes back on the path through spelled_out=yes.

@@ -1,0 +1,88 @@
+"""Two flowchart versions side by side: old decisions keep rendering as they were, and a
+draft started on the older version finishes on it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from decisions.flowchart import registry
+from decisions.records.models import Decision
+from decisions.records.services import decision_create
+from decisions.wizard.models import RunStatus, WizardRun
+from tests.conftest import make_example
+from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME as ANSWERS_2026_11
+from tests.wizard.conftest import answer
+
+
+def report_article(html: str) -> str:
+    return html[html.index('<article class="report"') : html.index("</article>")]
+
+
+@pytest.fixture
+def only_2026_11(tmp_path, monkeypatch):
+    """The registry as it was before 2027.01 existed."""
+    shutil.copy(registry.definition_files()["2026.11"], tmp_path / "2026.11.toml")
+    monkeypatch.setattr(registry, "DEFINITIONS_DIR", tmp_path)
+    monkeypatch.setattr(registry, "CURRENT_VERSION", "2026.11")
+    registry.load_version.cache_clear()
+    yield
+    registry.load_version.cache_clear()
+
+
+def old_run(project, user, outcome="hybrid") -> WizardRun:
+    return WizardRun.objects.create(
+        project=project,
+        created_by=user,
+        flowchart_version="2026.11",
+        answers={node: {"option": option} for node, option in ANSWERS_2026_11[outcome].items()},
+    )
+
+
+def test_a_2026_11_report_is_identical_before_and_after_2027_01_is_registered(
+    client, alice, project, request, monkeypatch
+):
+    for _ in range(4):
+        make_example(project, failure_type="domain", iterations=6)
+    client.force_login(alice)
+    request.getfixturevalue("only_2026_11")
+    decision = decision_create(run=old_run(project, alice), user=alice)
+    url = f"/projects/{project.pk}/decisions/{decision.revision}/"
+    before = client.get(url).content.decode()
+    assert "Flowchart version 2026.11 (sha256" in before
+
+    monkeypatch.undo()  # 2027.01 is registered again, and current
+    registry.load_version.cache_clear()
+    assert registry.current_version() == "2027.01"
+    after = client.get(url).content.decode()
+
+    assert report_article(after) == report_article(before)
+    assert "Flowchart version 2027.01" in after  # only the footer names the newer version
+
+
+def test_a_draft_started_on_2026_11_finishes_on_it_and_offers_the_new_version(
+    client, alice, project
+):
+    run = WizardRun.objects.create(project=project, created_by=alice, flowchart_version="2026.11")
+    client.force_login(alice)
+    answer(client, run, "symptom", "facts")
+    page = client.get(f"/wizard/runs/{run.pk}/q/context_test/").content.decode()
+    assert "This run uses flowchart 2026.11; it finishes on that version." in page
+    assert "start again on 2027.01" in page
+    # 2026.11's edge: context_test=no leads straight to prompt_effort (2027.01 asks test_set).
+    answer(client, run, "context_test", "no")
+    assert answer(client, run, "prompt_effort", "untested").status_code == 302
+    client.post(f"/wizard/runs/{run.pk}/finish/")
+    decision = Decision.objects.get(project=project)
+    assert decision.flowchart_version == "2026.11" and decision.outcome == "prompt"
+
+
+def test_start_again_on_the_new_version_discards_the_old_draft(client, alice, project):
+    old = WizardRun.objects.create(project=project, created_by=alice, flowchart_version="2026.11")
+    client.force_login(alice)
+    response = client.post(f"/projects/{project.pk}/wizard/start/", {"restart": "1"})
+    new = WizardRun.objects.get(project=project, status=RunStatus.DRAFT)
+    assert new.pk != old.pk and new.flowchart_version == "2027.01"
+    assert WizardRun.objects.get(pk=old.pk).status == RunStatus.DISCARDED
+    assert response["Location"] == f"/wizard/runs/{new.pk}/q/symptom/"
