@@ -92,11 +92,13 @@ MATRIX: dict[str, list] = {
     "records:finish": [Scoped("post", EDIT, ok(422))],
     "reports:report": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
+    "reports:diagram": [Scoped("get", READ, ok(200))],
     "reports:pdf_retry": [Scoped("post", EDIT, ok(302))],
     "reports:share_create": [Scoped("post", EDIT, ok(201), {"label": "Board", "expiry": "7"})],
     "reports:share_revoke": [Scoped("post", EDIT, ok(200))],
     "reports:shared": [Open("get", ok(200), ok(200))],
     "reports:shared_pdf": [Open("get", ok(202), ok(202))],
+    "reports:shared_diagram": [Open("get", ok(200), ok(200))],
 }
 
 

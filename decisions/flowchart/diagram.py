@@ -109,7 +109,11 @@ def render_svg(definition: Definition, result: Result | None = None) -> str:
     layout.init_all(roots=[vertices[definition.start]], optimize=True)
     layout.draw()
 
-    min_x, min_y, width, height = _bounds(vertices.values(), edges)
+    boxes = {vertex_id: _rect(vertex) for vertex_id, vertex in vertices.items()}
+    for edge in edges:
+        edge.view.points = _around_boxes(edge.view.points, boxes, edge.data)
+    label_rects = _place_labels(edges, boxes)
+    min_x, min_y, width, height = _bounds(vertices.values(), edges, label_rects)
 
     def shift(point):
         return point[0] - min_x, point[1] - min_y
@@ -122,10 +126,11 @@ def render_svg(definition: Definition, result: Result | None = None) -> str:
         f'<title id="flowchart-title">{escape(definition.title)} {escape(definition.version)}'
         f"{_path_summary(definition, result)}</title>",
     ]
-    for edge in edges:
+    for edge, label_rect in zip(edges, label_rects, strict=True):
         arrow = edge.data
         on_path = any((arrow.source, option_id) in taken for option_id in arrow.option_ids)
-        parts.append(_edge_svg(arrow, [shift(p) for p in edge.view.points], on_path))
+        label_rect = (label_rect[0] - min_x, label_rect[1] - min_y, *label_rect[2:])
+        parts.append(_edge_svg(arrow, [shift(p) for p in edge.view.points], label_rect, on_path))
     for vertex_id, vertex in vertices.items():
         parts.append(
             _box_svg(
@@ -141,9 +146,102 @@ def render_svg(definition: Definition, result: Result | None = None) -> str:
     return "\n".join(parts)
 
 
-def _bounds(vertices, edges) -> tuple[float, float, float, float]:
-    """The box around every vertex and every routed edge point, with a margin."""
+Rect = tuple[float, float, float, float]  # x, y, width, height
+LABEL_FONT_SIZE = 9
+LABEL_CHAR_WIDTH = 5.4  # a generous average advance of the sans-serif at 9 px
+LABEL_PADDING = 2
+DETOUR_GAP = 8
+
+
+def _rect(vertex) -> Rect:
+    (x, y), w, h = vertex.view.xy, BOX_WIDTH, vertex.view.h
+    return (x - w / 2, y - h / 2, w, h)
+
+
+def _segment_hits(p, q, rect: Rect, inset: float = 1.0) -> bool:
+    """Whether the segment p-q passes through the inside of rect."""
+    x, y, w, h = rect[0] + inset, rect[1] + inset, rect[2] - 2 * inset, rect[3] - 2 * inset
+    steps = max(int(max(abs(q[0] - p[0]), abs(q[1] - p[1])) / 2), 1)
+    for i in range(steps + 1):
+        t = i / steps
+        px, py = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+        if x < px < x + w and y < py < y + h:
+            return True
+    return False
+
+
+def _around_boxes(points, boxes: dict[str, Rect], arrow: _Arrow) -> list:
+    """The routed points, with a detour beside any box a segment would cross."""
+    others = [rect for vid, rect in boxes.items() if vid not in (arrow.source, arrow.target)]
+    route = [tuple(point) for point in points]
+    for _ in range(4):  # a detour can meet another box; a few rounds settle it
+        detoured = [route[0]]
+        for p, q in zip(route, route[1:], strict=False):
+            hit = next((rect for rect in others if _segment_hits(p, q, rect)), None)
+            if hit:
+                x, y, w, h = hit
+                # Pass on the side nearer to where the segment meets the box's middle.
+                t = (y + h / 2 - p[1]) / ((q[1] - p[1]) or 1e-6)
+                mid_x = p[0] + (q[0] - p[0]) * min(max(t, 0), 1)
+                side = x - DETOUR_GAP if mid_x < x + w / 2 else x + w + DETOUR_GAP
+                detoured += [(side, y - DETOUR_GAP), (side, y + h + DETOUR_GAP)]
+            detoured.append(q)
+        if detoured == route:
+            break
+        route = detoured
+    return route
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def _point_along(points, fraction: float) -> tuple[float, float]:
+    lengths = [
+        ((q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2) ** 0.5
+        for p, q in zip(points, points[1:], strict=False)
+    ]
+    goal = sum(lengths) * fraction
+    for (p, q), length in zip(zip(points, points[1:], strict=False), lengths, strict=True):
+        if goal <= length and length:
+            t = goal / length
+            return p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+        goal -= length
+    return points[-1]
+
+
+LABEL_POSITIONS = (0.3, 0.45, 0.2, 0.6, 0.15, 0.75, 0.1, 0.85, 0.38, 0.52, 0.25, 0.68)
+
+
+def _place_labels(edges, boxes: dict[str, Rect]) -> list[Rect]:
+    """A spot for each edge's label along its line, clear of every box and other label."""
+    placed: list[Rect] = []
+    for edge in edges:
+        width = len(edge.data.label) * LABEL_CHAR_WIDTH + 2 * LABEL_PADDING
+        height = LABEL_FONT_SIZE + 2 * LABEL_PADDING + 1
+        candidates = []
+        for fraction in LABEL_POSITIONS:
+            cx, cy = _point_along(edge.view.points, fraction)
+            candidates.append((cx - width / 2, cy - height / 2, width, height))
+        clear = next(
+            (
+                rect
+                for rect in candidates
+                if not any(_overlaps(rect, box) for box in boxes.values())
+                and not any(_overlaps(rect, other) for other in placed)
+            ),
+            candidates[0],
+        )
+        placed.append(clear)
+    return placed
+
+
+def _bounds(vertices, edges, labels: list[Rect]) -> tuple[float, float, float, float]:
+    """The box around every vertex, routed edge point and label, with a margin."""
     xs, ys = [], []
+    for x, y, w, h in labels:
+        xs += [x, x + w]
+        ys += [y, y + h]
     for vertex in vertices:
         (x, y), half_h = vertex.view.xy, vertex.view.h / 2
         xs += [x - BOX_WIDTH / 2, x + BOX_WIDTH / 2]
@@ -163,24 +261,26 @@ def _path_summary(definition: Definition, result: Result | None) -> str:
     return escape(f". Path taken: {answers}; verdict: {end}.")
 
 
-def _edge_svg(arrow: _Arrow, points: list[tuple[float, float]], on_path: bool) -> str:
+def _edge_svg(arrow: _Arrow, points, label: Rect, on_path: bool) -> str:
     color = COLORS["edge_on_path"] if on_path else COLORS["edge"]
     stroke_width = 2.5 if on_path else 1.2
     coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
     (x1, y1), (x2, y2) = points[-2], points[-1]
     head = _arrow_head(x1, y1, x2, y2)
-    # The label sits on the first segment, just below the source box.
-    (lx0, ly0), (lx1, ly1) = points[0], points[1]
-    label_x, label_y = lx0 + (lx1 - lx0) * 0.35, ly0 + (ly1 - ly0) * 0.35
+    lx, ly, lw, lh = label
+    # A box behind the label, not a stroke halo: WeasyPrint ignores paint-order and would
+    # paint the halo over the text.
     return (
         f'<g class="edge{" on-path" if on_path else ""}" data-from="{_attr(arrow.source)}" '
         f'data-to="{_attr(arrow.target)}" data-on-path="{"true" if on_path else "false"}">'
         f'<polyline points="{coords}" fill="none" stroke="{color}" '
         f'stroke-width="{stroke_width}"/>'
         f'<polygon points="{head}" fill="{color}"/>'
-        f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="9" '
-        f'fill="{COLORS["edge_text"]}" stroke="#ffffff" stroke-width="3" '
-        f'paint-order="stroke">{escape(arrow.label)}</text>'
+        f'<rect class="edge-label-box" x="{lx:.1f}" y="{ly:.1f}" width="{lw:.1f}" '
+        f'height="{lh:.1f}" rx="3" fill="#ffffff" stroke="{color}" stroke-width="0.6"/>'
+        f'<text x="{lx + lw / 2:.1f}" y="{ly + lh / 2 + LABEL_FONT_SIZE * 0.35:.1f}" '
+        f'text-anchor="middle" font-size="{LABEL_FONT_SIZE}" '
+        f'fill="{COLORS["edge_text"]}">{escape(arrow.label)}</text>'
         f"</g>"
     )
 

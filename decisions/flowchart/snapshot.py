@@ -47,6 +47,7 @@ def report_snapshot(
             effort_row(other) for other in definition.outcomes.values() if other.id != outcome.id
         ],
         **what_would_change(definition, explanation["counterfactuals"]),
+        "path_view": path_view(definition, explanation["path"]),
         "labels": {name: dict(mapping) for name, mapping in labels.items()},
     }
 
@@ -60,6 +61,35 @@ def effort_row(outcome: Outcome) -> dict:
         "data": outcome.data,
         "people": outcome.people,
     }
+
+
+def path_view(definition: Definition, path: Sequence[Mapping]) -> list[dict]:
+    """Each question on the path with the answer taken, and where each other answer leads."""
+    view = []
+    for step in path:
+        node = definition.nodes[step["node"]]
+        alternatives = [
+            {
+                "answer": option.label,
+                "leads_to": (
+                    definition.outcomes[option.next].label
+                    if option.next in definition.outcomes
+                    else definition.nodes[option.next].label
+                ),
+                "is_outcome": option.next in definition.outcomes,
+            }
+            for option in node.options
+            if option.id != step["option"]
+        ]
+        view.append(
+            {
+                "node": node.id,
+                "question": node.question,
+                "answer": step["answer"],
+                "alternatives": alternatives,
+            }
+        )
+    return view
 
 
 def what_would_change(definition: Definition, counterfactuals: Sequence[Mapping]) -> dict:

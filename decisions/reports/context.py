@@ -44,6 +44,7 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "changes": snapshot.get("changes", []),
         "verdict_changes": snapshot.get("verdict_changes", []),
         "more_questions": snapshot.get("more_questions", []),
+        "path_view": snapshot.get("path_view", []),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
             example_row(example, labels, for_pdf=for_pdf) for example in decision.examples

@@ -12,6 +12,11 @@ urlpatterns = [
         name="pdf",
     ),
     path(
+        "projects/<id:project_id>/decisions/<id:revision>/diagram.svg",
+        views.report_diagram,
+        name="diagram",
+    ),
+    path(
         "projects/<id:project_id>/decisions/<id:revision>/report.pdf/retry/",
         views.report_pdf_retry,
         name="pdf_retry",
@@ -28,4 +33,5 @@ urlpatterns = [
     ),
     path("s/<str:token>/", views.shared_report, name="shared"),
     path("s/<str:token>/report.pdf", views.shared_pdf, name="shared_pdf"),
+    path("s/<str:token>/diagram.svg", views.shared_diagram, name="shared_diagram"),
 ]

@@ -106,6 +106,20 @@ def report_pdf_retry(request: HtmxHttpRequest, project_id: int, revision: int) -
     return redirect("reports:pdf", project_id=project_id, revision=revision)
 
 
+def diagram_response(decision) -> HttpResponse:
+    """The saved flowchart alone, as SVG, for a browser tab of its own at full size."""
+    response = HttpResponse(decision.diagram_svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@require_GET
+def report_diagram(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, _ = get_decision(request.user, project_id, revision, Need.READ)
+    return diagram_response(decision)
+
+
 def render_report(
     request, decision, membership, *, form=None, new_link=None, status=200, share_action=False
 ):
@@ -120,6 +134,10 @@ def render_report(
             "membership": membership,
             "pdf_url": reverse(
                 "reports:pdf",
+                kwargs={"project_id": decision.project_id, "revision": decision.revision},
+            ),
+            "diagram_url": reverse(
+                "reports:diagram",
                 kwargs={"project_id": decision.project_id, "revision": decision.revision},
             ),
             "share_form": form or ShareLinkForm(),
@@ -227,8 +245,14 @@ def _usable_link(token: str, *, count_view: bool) -> ShareLink:
 def shared_report(request, link: ShareLink) -> HttpResponse:
     context = report_context(link.decision)
     context["pdf_url"] = request.path.rstrip("/") + "/report.pdf"
+    context["diagram_url"] = request.path.rstrip("/") + "/diagram.svg"
     context["shared"] = True
     return render(request, "reports/shared.html", context)
+
+
+@shared_view
+def shared_diagram(request, link: ShareLink) -> HttpResponse:
+    return diagram_response(link.decision)
 
 
 @shared_view

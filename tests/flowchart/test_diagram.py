@@ -3,6 +3,8 @@ from __future__ import annotations
 import tomllib
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from decisions.flowchart.definition import from_dict
 from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.evaluate import evaluate
@@ -65,3 +67,66 @@ def test_label_text_is_escaped():
     assert "<script>" not in svg
     titles = [t.text for t in parse(svg).iter(f"{SVG}title")]
     assert 'Budget <script>alert("x")</script> & more' in titles
+
+
+SVG_NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def layout_of(version: str):
+    """(boxes by id, edges as (from, to, points, label rect)) of a version's drawing."""
+    root = ET.fromstring(render_svg(get_definition(version)))
+    boxes, edges = {}, []
+    for group in root.findall("s:g", SVG_NS):
+        if group.get("data-id"):
+            rect = group.find("s:rect", SVG_NS)
+            boxes[group.get("data-id")] = tuple(
+                float(rect.get(key)) for key in ("x", "y", "width", "height")
+            )
+        elif group.get("data-from"):
+            points = [
+                tuple(map(float, pair.split(",")))
+                for pair in group.find("s:polyline", SVG_NS).get("points").split()
+            ]
+            label = group.find("s:rect", SVG_NS)
+            label_rect = tuple(float(label.get(k)) for k in ("x", "y", "width", "height"))
+            edges.append((group.get("data-from"), group.get("data-to"), points, label_rect))
+    return boxes, edges
+
+
+def inside(px, py, rect, inset=1.0):
+    x, y, w, h = rect
+    return x + inset < px < x + w - inset and y + inset < py < y + h - inset
+
+
+def overlap(a, b):
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+@pytest.mark.parametrize("version", ["2026.11", "2027.01"])
+def test_no_edge_is_drawn_through_a_box(version):
+    boxes, edges = layout_of(version)
+    for source, target, points, _ in edges:
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            for box_id, rect in boxes.items():
+                if box_id in (source, target):
+                    continue
+                crossing = [
+                    inside(x1 + (x2 - x1) * t / 200, y1 + (y2 - y1) * t / 200, rect)
+                    for t in range(201)
+                ]
+                assert not any(crossing), f"{source} -> {target} crosses {box_id}"
+
+
+@pytest.mark.parametrize("version", ["2026.11", "2027.01"])
+def test_edge_labels_overlap_neither_boxes_nor_each_other(version):
+    boxes, edges = layout_of(version)
+    labels = [label for *_, label in edges]
+    for index, label in enumerate(labels):
+        assert not any(overlap(label, box) for box in boxes.values()), edges[index][:2]
+        assert not any(overlap(label, other) for other in labels[index + 1 :]), edges[index][:2]
+
+
+def test_edge_labels_sit_on_a_box_not_a_halo_weasyprint_ignores():
+    svg = render_svg(get_definition("2027.01"))
+    assert "paint-order" not in svg
+    assert svg.count('class="edge-label-box"') == svg.count('<g class="edge')

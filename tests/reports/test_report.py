@@ -91,3 +91,32 @@ def test_report_queries_are_the_same_for_1_and_200_examples(client, alice, proje
     client.force_login(alice)
     _report_queries(client, small)  # warm caches that are not per page
     assert _report_queries(client, small) == _report_queries(client, big)
+
+
+def test_report_shows_the_path_view_above_the_whole_chart(client, alice, project):
+    make_example(project, failure_type="facts")
+    decision = save_decision(project, alice, "measure")
+    client.force_login(alice)
+    html = client.get(report_url(decision)).content.decode()
+    path = html[
+        html.index('class="path-view list-unstyled"') : html.index("</ol>", html.index("path-view"))
+    ]
+    assert path.index("What goes wrong most often?") < path.index("When you paste the facts")
+    assert "Facts are missing, outdated or invented" in path  # the answer taken
+    assert "Tone, voice or style is off → Format or tone spelled out?" in path  # alternatives
+    assert "Yes, it answers correctly → <strong>Give it the facts</strong>" in path
+    assert "Not decidable yet: build the test set first" in path  # ending in the verdict
+    assert html.index("path-view") < html.index('class="diagram diagram-scroll')
+    assert f'href="{report_url(decision, "diagram.svg")}"' in html
+
+
+def test_the_whole_chart_opens_on_its_own(client, alice, bob, charlie, project):
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(bob)
+    response = client.get(report_url(decision, "diagram.svg"))
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response.content.decode().startswith("<svg") and 'data-on-path="true"' in (
+        response.content.decode()
+    )
+    client.force_login(charlie)
+    assert client.get(report_url(decision, "diagram.svg")).status_code == 404
