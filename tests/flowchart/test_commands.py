@@ -133,3 +133,24 @@ def test_markdown_spec_lists_every_edge_and_outcome(tmp_path):
         "correctly) → **context**; `no` (No, it is still wrong) → `prompt_effort` |"
     ) in spec
     assert "| `hybrid` | Model problem: fine-tune" in spec
+
+
+def test_decide_defaults_to_2027_01_and_takes_its_new_vocabulary(tmp_path):
+    document = {
+        "answers": {"symptom": "tools", "tools_given": "no"},
+        "evidence": {
+            "failure_counts": {"tools": 6, "format": 1},
+            "techniques_tried": ["schema"],
+            "with_expected_output": 4,
+            "most_iterations": 2,
+        },
+    }
+    done = manage("decide", write(tmp_path, document), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert (result["version"], result["outcome"]) == ("2027.01", "prompt")
+    assert result["evidence"]["failure_counts"]["tools"] == 6
+    assert result["evidence"]["techniques_tried"] == ["schema"]
+    older = manage("decide", write(tmp_path, document), "--version", "2026.11")
+    assert older.returncode == 2
+    assert "unknown failure type(s): tools" in older.stderr
