@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -12,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions.accounts.models import INVITATION_DAYS, Invitation, Membership, Role, Team
+from decisions.lib.tokens import hash_token, new_token
 
 User = get_user_model()
 
@@ -31,10 +30,6 @@ def team_create(*, user, name: str, is_personal: bool = False) -> Team:
     return team
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @transaction.atomic
 def invitation_create(*, team: Team, email: str, role: str, invited_by) -> tuple[Invitation, str]:
     """A new invitation and its token; the token is never stored, so send it now or never.
@@ -45,7 +40,7 @@ def invitation_create(*, team: Team, email: str, role: str, invited_by) -> tuple
     """
     email = email.strip().lower()
     Invitation.objects.pending().filter(team=team, email=email).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     invitation = Invitation.objects.create(
         team=team,
         email=email,

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,13 +7,10 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from decisions.lib.tokens import hash_token, new_token
 from decisions.records.models import Decision
 
 EXPIRY_CHOICES = [("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("never", "Never")]
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -52,7 +47,7 @@ class ShareLink(models.Model):
     @classmethod
     def create(cls, *, decision: Decision, label: str, expiry: str, user) -> tuple[ShareLink, str]:
         """A new link and its token; the token is never stored, so show it now or never."""
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         expires_at = None if expiry == "never" else timezone.now() + timedelta(days=int(expiry))
         link = cls.objects.create(
             decision=decision,

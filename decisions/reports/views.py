@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from decisions.accounts.access import Need
 from decisions.accounts.ratelimit import over_limit
 from decisions.lib.htmx import HtmxHttpRequest
+from decisions.lib.tokens import hash_token
 from decisions.records.access import get_decision
 from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
-from decisions.reports.models import ShareLink, hash_token
+from decisions.reports.models import ShareLink
 from decisions.reports.pdf import missing_pdf_library
 from decisions.reports.tasks import pdf_request, pdf_retry
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
-from decisions.reports.models import ShareLink, hash_token
+from decisions.lib.tokens import hash_token
+from decisions.reports.models import ShareLink
 from decisions.reports.views import SHARE_REQUESTS_PER_MINUTE
 from tests.reports.conftest import save_decision
 
