@@ -54,6 +54,16 @@
     if (box) box.remove();
   });
 
+  // A flowchart wider than its column scrolls sideways: open it where the highlighted path
+  // begins, not at its left edge.
+  document.querySelectorAll(".diagram-scroll").forEach(function (box) {
+    var start = box.querySelector("g.on-path[data-id]");
+    if (!start) return;
+    var outer = box.getBoundingClientRect();
+    var inner = start.getBoundingClientRect();
+    box.scrollLeft += inner.left + inner.width / 2 - (outer.left + outer.width / 2);
+  });
+
   // Enter on a radio answer submits its form, as it does in a text field.
   document.addEventListener("keydown", function (event) {
     var target = event.target;
