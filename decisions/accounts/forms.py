@@ -10,7 +10,7 @@ from decisions.accounts.models import Role, Team
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(StatedLimitsMixin, UserCreationForm):
     email = forms.EmailField(max_length=254, help_text="For teammates to find you.")
 
     class Meta(UserCreationForm.Meta):

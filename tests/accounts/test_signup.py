@@ -59,3 +59,19 @@ def test_change_password(client, alice):
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password("another-long-passphrase")
+
+
+def test_a_long_username_is_refused_with_its_limit_not_cut(client, db):
+    page = client.get("/accounts/signup/").content.decode()
+    assert "maxlength" not in page
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "u" * 151,
+            "email": "long@example.com",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
+    )
+    assert response.status_code == 422
+    assert "This is 151 characters long; the limit is 150." in response.content.decode()
