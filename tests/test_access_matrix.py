@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from decisions.accounts.models import Invitation, Membership, Role, Team
 from decisions.accounts.services import invitation_create, user_signup
 from decisions.projects.models import FailedExample, Project
-from decisions.records.models import Decision
+from decisions.records.models import Comment, Decision, Review, ReviewEvent
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun
 from tests.conftest import PASSWORD, make_example
@@ -90,6 +90,12 @@ MATRIX: dict[str, list] = {
     "wizard:discard": [Scoped("post", EDIT, ok(302))],
     "wizard:step": [Scoped("get", EDIT, ok(200)), Scoped("post", EDIT, ok(422))],
     "records:finish": [Scoped("post", EDIT, ok(422))],
+    "records:review": [Scoped("post", EDIT, ok(302), {"move": "propose"})],
+    # Viewers comment; editing or deleting someone else's comment is refused by a message.
+    "records:comment_add": [Scoped("post", READ, ok(302), {"body": "Why not retrieval?"})],
+    "records:comment_edit": [Scoped("post", READ, ok(302), {"body": "Edited"})],
+    "records:comment_delete": [Scoped("post", READ, ok(302))],
+    "records:comment_resolve": [Scoped("post", EDIT, ok(302))],
     "reports:report": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
     "reports:diagram": [Scoped("get", READ, ok(200))],
@@ -137,6 +143,7 @@ def world(db, client):
     decision = save_decision(project, owner, "prompt")
     link, share_token = ShareLink.create(decision=decision, label="Board", expiry="30", user=owner)
     run = WizardRun.objects.create(project=project, created_by=owner)
+    comment = Comment.objects.create(decision=decision, author=owner, body="Looks right")
     invitation, invitation_token = invitation_create(
         team=team, email="guest@example.com", role="viewer", invited_by=owner
     )
@@ -150,6 +157,7 @@ def world(db, client):
         "link_id": link.pk,
         "run_id": run.pk,
         "node_id": "symptom",
+        "comment_id": comment.pk,
     }
     tokens = {"accounts:invitation": invitation_token, "reports:": share_token}
     return users, kwargs, tokens
@@ -179,6 +187,9 @@ def database_fingerprint() -> str:
         FailedExample,
         WizardRun,
         Decision,
+        Review,
+        ReviewEvent,
+        Comment,
         ReportPdf,
         ShareLink,
     ):

@@ -14,6 +14,12 @@ class Role(models.TextChoices):
 class Team(models.Model):
     name = models.CharField(max_length=100)
     is_personal = models.BooleanField(default=False)
+    # Team review: when set, the author of a revision cannot accept it themselves.
+    second_reviewer_required = models.BooleanField(
+        "a second person must accept",
+        default=False,
+        help_text="The author of a decision revision cannot accept it themselves.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"

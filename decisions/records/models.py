@@ -78,3 +78,84 @@ class Decision(models.Model):
             self.examples,
             self.diagram_svg,
         )
+
+
+class ReviewStatus(models.TextChoices):
+    """MADR's words for where a decision record stands."""
+
+    DRAFT = "draft", "Draft"
+    PROPOSED = "proposed", "Proposed"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Review(models.Model):
+    """Where one revision stands in its team's review. The revision itself never changes;
+    its review moves on, and every move is a ReviewEvent."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.CASCADE, related_name="review")
+    status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    # Told by email when the revision is accepted.
+    informed = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    superseded_by = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.status}"
+
+
+class ReviewEvent(models.Model):
+    """One move of a review: who, when, from what to what, and why."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="review_events")
+    from_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(max_length=2_000, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.from_status} → {self.to_status}"
+
+
+COMMENT_EDIT_MINUTES = 15
+COMMENT_MAX = 5_000
+
+
+class Comment(models.Model):
+    """Plain text on a revision, or on one answer of its path (`node_id`)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="comments")
+    node_id = models.CharField(max_length=40, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=COMMENT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.decision}"
+
+    def editable_by(self, user, now) -> bool:
+        """Authors edit or delete their own comment within its first 15 minutes."""
+        age = now - self.created_at
+        return self.author_id == user.pk and age.total_seconds() <= COMMENT_EDIT_MINUTES * 60

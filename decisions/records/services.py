@@ -10,7 +10,7 @@ from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.explain import explain
 from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
-from decisions.records.models import Decision
+from decisions.records.models import Decision, Review
 from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
 
@@ -66,6 +66,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         flowchart_hash=definition.content_hash,
         created_by=user,
     )
+    Review.objects.create(decision=decision)
     WizardRun.objects.filter(pk=run.pk).update(status=RunStatus.FINISHED)
     run.project.touch()
     return decision

@@ -3,7 +3,19 @@ from django.urls import path
 from decisions.records import views
 
 app_name = "records"
+DECISION = "projects/<id:project_id>/decisions/<id:revision>/"
 
 urlpatterns = [
     path("wizard/runs/<id:run_id>/finish/", views.run_finish, name="finish"),
+    path(f"{DECISION}review/", views.review_step, name="review"),
+    path(f"{DECISION}comments/", views.comment_add, name="comment_add"),
+    path(f"{DECISION}comments/<id:comment_id>/edit/", views.comment_edit, name="comment_edit"),
+    path(
+        f"{DECISION}comments/<id:comment_id>/delete/", views.comment_delete, name="comment_delete"
+    ),
+    path(
+        f"{DECISION}comments/<id:comment_id>/resolve/",
+        views.comment_resolve,
+        name="comment_resolve",
+    ),
 ]

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from decisions.accounts.access import Need
 from decisions.lib.htmx import HtmxHttpRequest
+from decisions.records import review
+from decisions.records.access import get_decision
 from decisions.records.services import decision_create
 from decisions.wizard.access import get_run
 from decisions.wizard.views import current_step, render_panel
@@ -34,3 +36,88 @@ def run_finish(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
         "reports:report", kwargs={"project_id": run.project_id, "revision": decision.revision}
     )
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _report_url(decision, anchor: str = "review") -> str:
+    kwargs = {"project_id": decision.project_id, "revision": decision.revision}
+    return f"{reverse('reports:report', kwargs=kwargs)}#{anchor}"
+
+
+def _refused(request, decision, error: ValidationError, anchor: str = "review") -> HttpResponse:
+    messages.error(request, " ".join(error.messages))
+    return redirect(_report_url(decision, anchor))
+
+
+@login_required
+@require_POST
+def review_step(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
+    informed = membership.team.members.filter(pk__in=request.POST.getlist("informed"))
+    try:
+        event = review.review_move(
+            decision=decision,
+            membership=membership,
+            user=request.user,
+            move=request.POST.get("move", ""),
+            note=request.POST.get("note", ""),
+            informed=list(informed),
+        )
+    except ValidationError as error:
+        return _refused(request, decision, error)
+    messages.success(
+        request, f"Revision {decision.revision} is {event.get_to_status_display().lower()}."
+    )
+    return redirect(_report_url(decision))
+
+
+@login_required
+@require_POST
+def comment_add(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
+    decision, _ = get_decision(request.user, project_id, revision, Need.READ)
+    node_id = request.POST.get("node", "")
+    anchor = f"thread-{node_id}" if node_id else "comments"
+    try:
+        review.comment_add(
+            decision=decision, user=request.user, body=request.POST.get("body", ""), node_id=node_id
+        )
+    except ValidationError as error:
+        return _refused(request, decision, error, anchor)
+    return redirect(_report_url(decision, anchor))
+
+
+def _comment(request, project_id, revision, comment_id, need):
+    decision, membership = get_decision(request.user, project_id, revision, need)
+    return get_object_or_404(decision.comments, pk=comment_id), decision, membership
+
+
+@login_required
+@require_POST
+def comment_edit(request, project_id: int, revision: int, comment_id: int) -> HttpResponse:
+    comment, decision, _ = _comment(request, project_id, revision, comment_id, Need.READ)
+    try:
+        review.comment_edit(comment=comment, user=request.user, body=request.POST.get("body", ""))
+    except ValidationError as error:
+        return _refused(request, decision, error, f"comment-{comment.pk}")
+    return redirect(_report_url(decision, f"comment-{comment.pk}"))
+
+
+@login_required
+@require_POST
+def comment_delete(request, project_id: int, revision: int, comment_id: int) -> HttpResponse:
+    comment, decision, _ = _comment(request, project_id, revision, comment_id, Need.READ)
+    try:
+        review.comment_delete(comment=comment, user=request.user)
+    except ValidationError as error:
+        return _refused(request, decision, error, f"comment-{comment.pk}")
+    messages.success(request, "Comment deleted.")
+    return redirect(_report_url(decision, "comments"))
+
+
+@login_required
+@require_POST
+def comment_resolve(request, project_id: int, revision: int, comment_id: int) -> HttpResponse:
+    comment, decision, membership = _comment(request, project_id, revision, comment_id, Need.READ)
+    if not (membership.can_edit or comment.author_id == request.user.pk):
+        raise PermissionDenied("Editors, owners and the comment's author resolve comments.")
+    review.comment_resolve(comment=comment, user=request.user)
+    return redirect(_report_url(decision, f"comment-{comment.pk}"))

@@ -6,7 +6,7 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
-from decisions.records.models import Decision
+from decisions.records.models import Decision, ReviewStatus
 from decisions.reports.chart import bar_chart_svg
 
 EXCERPT_CHARS = 280
@@ -36,6 +36,7 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "flowchart": snapshot["flowchart"],
         "explanation": explanation,
         "superseded_by": decision.superseded_by(),
+        "review_status": review_status(decision),
         "steps": [
             {**step, "note": decision.notes.get(step["node"], "")} for step in explanation["path"]
         ],
@@ -51,6 +52,19 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         ],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
+    }
+
+
+def review_status(decision: Decision) -> dict:
+    """Where the revision stands in review, for the report's header: "Accepted by … on …"."""
+    review = getattr(decision, "review", None)
+    status = review.status if review else ReviewStatus.DRAFT
+    last = decision.review_events.filter(to_status=status).select_related("by").last()
+    return {
+        "status": status,
+        "label": ReviewStatus(status).label,
+        "by": last.by.username if last and last.by else "",
+        "at": last.at if last else None,
     }
 
 

@@ -1,0 +1,151 @@
+"""Team review of decision revisions: propose, accept, reject, request changes, supersede;
+and comments on a revision or on one of its answers.
+
+Statuses follow MADR: draft → proposed → accepted or rejected; a proposed revision with
+changes requested goes back to its author, who answers with a new revision. When a newer
+revision is accepted, the older accepted one becomes superseded by it. Every move is a
+ReviewEvent (who, when, an optional note); emails go out through a task after the commit.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from decisions.accounts.models import Membership
+from decisions.records.models import (
+    COMMENT_MAX,
+    Comment,
+    Decision,
+    Review,
+    ReviewEvent,
+    ReviewStatus,
+)
+
+PROPOSE, ACCEPT, REJECT, REQUEST_CHANGES = "propose", "accept", "reject", "request_changes"
+MOVES = {
+    PROPOSE: (ReviewStatus.DRAFT, ReviewStatus.PROPOSED),
+    ACCEPT: (ReviewStatus.PROPOSED, ReviewStatus.ACCEPTED),
+    REJECT: (ReviewStatus.PROPOSED, ReviewStatus.REJECTED),
+    REQUEST_CHANGES: (ReviewStatus.PROPOSED, ReviewStatus.CHANGES_REQUESTED),
+}
+NOTE_MAX = 2_000
+
+
+def moves_for(review: Review, membership: Membership, user) -> list[str]:
+    """The moves this member may make now (editors and owners review; viewers comment)."""
+    if not membership.can_edit:
+        return []
+    allowed = [move for move, (start, _) in MOVES.items() if review.status == start]
+    if ACCEPT in allowed and _author_may_not_accept(review.decision, membership, user):
+        allowed.remove(ACCEPT)
+    return allowed
+
+
+def _author_may_not_accept(decision: Decision, membership: Membership, user) -> bool:
+    return membership.team.second_reviewer_required and decision.created_by_id == user.pk
+
+
+@transaction.atomic
+def review_move(
+    *, decision: Decision, membership: Membership, user, move: str, note: str = "", informed=()
+) -> ReviewEvent:
+    if move not in MOVES:
+        raise ValidationError(f"“{move}” is not a review step.")
+    if not membership.can_edit:
+        raise ValidationError("Viewers comment on decisions; editors and owners review them.")
+    if len(note) > NOTE_MAX:
+        raise ValidationError(f"The note is {len(note):,} characters long; the limit is 2,000.")
+    # Locked: two reviewers pressing at once make one move, and the second is told why.
+    review = Review.objects.select_for_update().get(decision=decision)
+    start, end = MOVES[move]
+    if review.status != start:
+        raise ValidationError(
+            f"This revision is {review.get_status_display().lower()} now, so it cannot be "
+            f"{ReviewStatus(end).label.lower()}. Reload the page to see what changed."
+        )
+    if move == ACCEPT and _author_may_not_accept(decision, membership, user):
+        raise ValidationError(
+            "Your team asks for a second person: someone other than the author accepts."
+        )
+    event = _record(decision, review, end, user, note.strip())
+    if move == PROPOSE and informed:
+        review.informed.set(informed)
+    if move == ACCEPT:
+        _supersede_older(decision, user)
+    transaction.on_commit(lambda: _notify(event.pk))
+    return event
+
+
+def _record(decision, review, to_status, user, note) -> ReviewEvent:
+    event = ReviewEvent.objects.create(
+        decision=decision, from_status=review.status, to_status=to_status, by=user, note=note
+    )
+    review.status = to_status
+    review.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def _supersede_older(decision: Decision, user) -> None:
+    older = Review.objects.select_for_update().filter(
+        decision__project_id=decision.project_id,
+        decision__revision__lt=decision.revision,
+        status=ReviewStatus.ACCEPTED,
+    )
+    for review in older.select_related("decision"):
+        _record(
+            review.decision,
+            review,
+            ReviewStatus.SUPERSEDED,
+            user,
+            f"Superseded by revision {decision.revision}.",
+        )
+        Review.objects.filter(pk=review.pk).update(superseded_by=decision)
+
+
+def _notify(event_id: int) -> None:
+    from decisions.records.tasks import send_review_email
+
+    send_review_email.enqueue(event_id)
+
+
+def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Comment:
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write something to comment.")
+    if len(body) > COMMENT_MAX:
+        raise ValidationError(f"The comment is {len(body):,} characters long; the limit is 5,000.")
+    if node_id and node_id not in {step["node"] for step in decision.explanation["path"]}:
+        raise ValidationError("That question is not on this revision's path.")
+    return Comment.objects.create(decision=decision, node_id=node_id, author=user, body=body)
+
+
+def comment_edit(*, comment: Comment, user, body: str) -> Comment:
+    """The author's change within 15 minutes; the comment then says it was edited."""
+    now = timezone.now()
+    if not comment.editable_by(user, now):
+        raise ValidationError(
+            "Only the author can edit a comment, within 15 minutes of writing it."
+        )
+    body = body.strip()
+    if not body or len(body) > COMMENT_MAX:
+        raise ValidationError(f"A comment holds 1 to 5,000 characters; this one has {len(body):,}.")
+    comment.body, comment.edited_at = body, now
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+def comment_delete(*, comment: Comment, user) -> None:
+    if not comment.editable_by(user, timezone.now()):
+        raise ValidationError(
+            "Only the author can delete a comment, within 15 minutes of writing it."
+        )
+    comment.delete()
+
+
+def comment_resolve(*, comment: Comment, user) -> Comment:
+    if comment.resolved_at is None:
+        comment.resolved_at, comment.resolved_by = timezone.now(), user
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+    return comment

@@ -1,0 +1,56 @@
+"""Background work of the records stage: review emails."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+
+from decisions.accounts.models import Role
+from decisions.records.models import ReviewEvent, ReviewStatus
+
+
+def recipients(event: ReviewEvent) -> list[str]:
+    """Reviewers when a revision is proposed; its author on a decision about it; the
+    informed people as well on acceptance. Never the person who made the move."""
+    decision = event.decision
+    people = []
+    if event.to_status == ReviewStatus.PROPOSED:
+        people = get_user_model().objects.filter(
+            memberships__team_id=decision.project.team_id,
+            memberships__role__in=[Role.EDITOR, Role.OWNER],
+        )
+    elif event.to_status in (
+        ReviewStatus.ACCEPTED,
+        ReviewStatus.REJECTED,
+        ReviewStatus.CHANGES_REQUESTED,
+    ):
+        people = [decision.created_by] if decision.created_by else []
+        if event.to_status == ReviewStatus.ACCEPTED:
+            people += list(decision.review.informed.all())
+    emails = {person.email for person in people if person.pk != event.by_id and person.email}
+    return sorted(emails)
+
+
+@task()
+def send_review_email(event_id: int) -> int:
+    """Tell the people a review move concerns; returns how many were written to."""
+    event = ReviewEvent.objects.select_related(
+        "by", "decision__project", "decision__created_by"
+    ).get(pk=event_id)
+    to = recipients(event)
+    if not to:
+        return 0
+    decision = event.decision
+    context = {"event": event, "decision": decision, "project": decision.project}
+    send_mail(
+        subject=(
+            f"{decision.project.name}, revision {decision.revision}: "
+            f"{event.get_to_status_display().lower()}"
+        ),
+        message=render_to_string("records/review_email.txt", context),
+        from_email=None,
+        recipient_list=to,
+    )
+    return len(to)
