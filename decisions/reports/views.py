@@ -18,6 +18,7 @@ from decisions.lib.tokens import hash_token
 from decisions.records.access import get_decision
 from decisions.records.models import Review
 from decisions.records.review import PROPOSE, moves_for
+from decisions.records.staleness import staleness
 from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
 from decisions.reports.models import ShareLink
@@ -157,6 +158,8 @@ def render_report(
     """
     context = report_context(decision)
     context.update(review_context(decision, membership, request.user))
+    # Only the latest revision can be re-run; older ones are history.
+    context["staleness"] = staleness(decision) if context["superseded_by"] is None else None
     context["steps"] = [
         {**step, "thread": context["threads"].get(step["node"], [])} for step in context["steps"]
     ]

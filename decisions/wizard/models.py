@@ -60,7 +60,13 @@ class WizardRun(models.Model):
         return get_definition(self.flowchart_version)
 
     def chosen_options(self) -> dict[str, str]:
-        return {node_id: answer["option"] for node_id, answer in self.answers.items()}
+        """The answers given in this run. Answers carried over from the last revision are
+        suggestions until the PM confirms them, so they do not count yet."""
+        return {
+            node_id: answer["option"]
+            for node_id, answer in self.answers.items()
+            if not answer.get("carried")
+        }
 
     def notes(self) -> dict[str, str]:
         return {

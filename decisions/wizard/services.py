@@ -34,10 +34,28 @@ def run_start(*, project: Project, user, restart: bool = False) -> tuple[WizardR
         return draft, False
     try:
         with transaction.atomic():
-            return WizardRun.objects.create(project=project, created_by=user), True
+            run = WizardRun(project=project, created_by=user)
+            run.answers = carried_answers(project, run.definition())
+            run.save()
+            return run, True
     except IntegrityError:
         # A teammate started one at the same moment: resume theirs.
         return project.wizard_runs.get(status=RunStatus.DRAFT), False
+
+
+def carried_answers(project: Project, definition) -> dict:
+    """The latest revision's answers to questions this version still asks, marked as carried
+    over: the wizard shows each pre-selected for the PM to confirm or change."""
+    # Saved decisions hang off the project (records comes after this stage: no import).
+    latest = project.decisions.order_by("-revision").values("revision", "answers").first()
+    if latest is None:
+        return {}
+    carried = {}
+    for node_id, option_id in latest["answers"].items():
+        node = definition.nodes.get(node_id)
+        if node and node.option(option_id):
+            carried[node_id] = {"option": option_id, "carried": latest["revision"]}
+    return carried
 
 
 def answerable_nodes(run: WizardRun) -> set[str]:
