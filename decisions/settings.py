@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
     "decisions.accounts",

@@ -34,6 +34,7 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
     projects = Project.objects.for_user(request.user)
     projects = projects.archived() if show_archived else projects.active()
     projects = projects.select_related("team", "owner").with_example_count()
+    projects = projects.with_decision_state()
     # Meta.ordering does not apply to a grouped query, so the order is spelled out.
     projects = projects.order_by("-last_activity_at", "-pk")
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -3,16 +3,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from decisions.accounts.access import Need
+from decisions.flowchart.registry import check_all
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.records import review
 from decisions.records.access import get_decision
+from decisions.records.dashboard import SORTS, DecisionFilter, is_stale, latest_decisions, reviewers
 from decisions.records.services import decision_create
 from decisions.wizard.access import get_run
 from decisions.wizard.views import current_step, render_panel
@@ -121,3 +124,51 @@ def comment_resolve(request, project_id: int, revision: int, comment_id: int) ->
         raise PermissionDenied("Editors, owners and the comment's author resolve comments.")
     review.comment_resolve(comment=comment, user=request.user)
     return redirect(_report_url(decision, f"comment-{comment.pk}"))
+
+
+DASHBOARD_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    """The latest decision of every project in the user's teams; filters live in the URL."""
+    verdicts = verdict_choices()
+    filters = DecisionFilter(
+        request.GET, queryset=latest_decisions(request.user), user=request.user, verdicts=verdicts
+    )
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "changed"
+    labels = dict(verdicts)
+    rows = [
+        {
+            "decision": d,
+            "verdict": labels.get(d.outcome, d.outcome),
+            "stale": is_stale(d),
+            "reviewers": reviewers(d),
+        }
+        for d in filters.qs.order_by(SORTS[sort][0], "pk")
+    ]
+    wanted = filters.form.cleaned_data.get("stale") if filters.is_valid() else ""
+    if wanted:
+        rows = [row for row in rows if row["stale"] == (wanted == "yes")]
+    page = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+        "query": query.urlencode(),
+    }
+    template = "records/dashboard.html#results" if request.htmx else "records/dashboard.html"
+    return render(request, template, context)
+
+
+def verdict_choices() -> list[tuple[str, str]]:
+    """Every outcome of every registered version, by id, labelled as the newest names it."""
+    labels: dict[str, str] = {}
+    for definition in check_all():
+        for outcome in definition.outcomes.values():
+            labels[outcome.id] = outcome.label
+    return list(labels.items())
