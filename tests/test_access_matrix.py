@@ -91,6 +91,7 @@ MATRIX: dict[str, list] = {
     "wizard:step": [Scoped("get", EDIT, ok(200)), Scoped("post", EDIT, ok(422))],
     "records:finish": [Scoped("post", EDIT, ok(422))],
     "records:dashboard": [Open("get", ok(302), ok(200))],
+    "records:history": [Scoped("get", READ, ok(200))],
     "records:review": [Scoped("post", EDIT, ok(302), {"move": "propose"})],
     # Viewers comment; editing or deleting someone else's comment is refused by a message.
     "records:comment_add": [Scoped("post", READ, ok(302), {"body": "Why not retrieval?"})],

@@ -13,9 +13,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from decisions.accounts.access import Need
 from decisions.flowchart.registry import check_all
 from decisions.lib.htmx import HtmxHttpRequest
+from decisions.projects.access import get_project
 from decisions.records import review
 from decisions.records.access import get_decision
 from decisions.records.dashboard import SORTS, DecisionFilter, is_stale, latest_decisions, reviewers
+from decisions.records.diff import revision_diff
 from decisions.records.services import decision_create
 from decisions.wizard.access import get_run
 from decisions.wizard.views import current_step, render_panel
@@ -172,3 +174,32 @@ def verdict_choices() -> list[tuple[str, str]]:
         for outcome in definition.outcomes.values():
             labels[outcome.id] = outcome.label
     return list(labels.items())
+
+
+@login_required
+@require_GET
+def history(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    """Every revision of the project, and what changed between any two of them."""
+    project, _ = get_project(request.user, project_id, Need.READ)
+    revisions = list(
+        project.decisions.select_related("created_by", "review")
+        .defer("examples", "diagram_svg")
+        .order_by("-revision")
+    )
+    by_number = {decision.revision: decision for decision in revisions}
+    older = by_number.get(_number(request.GET.get("from")))
+    newer = by_number.get(_number(request.GET.get("to")))
+    if older and newer and older.revision > newer.revision:
+        older, newer = newer, older
+    context = {
+        "project": project,
+        "revisions": revisions,
+        "older": older,
+        "newer": newer,
+        "diff": revision_diff(older, newer) if older and newer and older != newer else None,
+    }
+    return render(request, "records/history.html", context)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
