@@ -198,3 +198,16 @@ def test_the_shared_page_and_the_pdf_say_who_accepted_it(client, proposed, emily
     shared = client.get(f"/s/{token}/").content.decode()
     assert accepted in shared
     assert 'id="review"' not in shared and "Comment on this answer" not in shared
+
+
+def test_a_superseded_header_names_the_revision_not_a_person(client, project, alice, emily):
+    first = save_decision(project, alice, "prompt")
+    second = save_decision(project, alice, "context")
+    client.force_login(emily)
+    for decision in (first, second):
+        move(client, decision, "propose")
+        move(client, decision, "accept")
+    page = client.get(url(first)).content.decode()
+    meta = page[page.index('class="report-meta') : page.index("</p>", page.index("report-meta"))]
+    assert "Superseded by revision 2" in meta
+    assert "Superseded by emily" not in meta
