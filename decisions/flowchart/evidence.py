@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from decisions.flowchart.definition import Definition
+from decisions.flowchart.definition import FIRST_RULES, FIRST_TRAINING_OUTCOMES, Definition
 from decisions.flowchart.evaluate import Result
 from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary
 
@@ -163,9 +163,9 @@ def prefills(definition: Definition, evidence: Evidence) -> dict[str, Prefill]:
 def evidence_warnings(
     result: Result, evidence: Evidence, definition: Definition | None = None
 ) -> list[EvidenceWarning]:
-    rules = definition.rules if definition else ("thin_evidence", "evidence_disagrees")
-    rules = set(rules) | ({"untried_techniques", "training_data"} if not definition else set())
-    training_outcomes = definition.training_outcomes if definition else ("hybrid", "pretrain")
+    # Without a definition, the first version's rules (as a definition without [rules] has).
+    rules = set(definition.rules if definition else FIRST_RULES)
+    training_outcomes = definition.training_outcomes if definition else FIRST_TRAINING_OUTCOMES
     checks = [
         _no_or_thin_evidence(evidence, rules),
         _evidence_disagrees(result, evidence) if "evidence_disagrees" in rules else None,
