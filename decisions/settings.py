@@ -164,6 +164,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prompt or Model? <nor
 # A PDF render that runs longer is stopped and recorded as failed.
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 
+# Importing failed examples: the largest file and the most rows one import takes, and up to how
+# many rows it runs inside the request (more go to the task worker, with a progress bar).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "300"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

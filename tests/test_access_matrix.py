@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from decisions.accounts.models import Invitation, Membership, Role, Team
 from decisions.accounts.services import invitation_create, user_signup
-from decisions.projects.models import FailedExample, Project
+from decisions.projects.importing import import_create
+from decisions.projects.models import ExampleImport, FailedExample, Project
 from decisions.records.models import Comment, Decision, Review, ReviewEvent
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun
@@ -84,6 +86,11 @@ MATRIX: dict[str, list] = {
     "projects:example_row": [Scoped("get", READ, ok(200))],
     "projects:example_edit": [Scoped("get", EDIT, ok(200)), Scoped("post", EDIT, ok(422))],
     "projects:example_delete": [Scoped("get", EDIT, ok(200)), Scoped("post", EDIT, ok(302))],
+    "projects:examples_bulk": [Scoped("post", EDIT, ok(302), {"action": "retag"})],
+    "projects:import": [Scoped("get", EDIT, ok(200)), Scoped("post", EDIT, ok(422))],
+    "projects:import_detail": [Scoped("get", EDIT, ok(200))],
+    "projects:export": [Scoped("get", READ, ok(200))],
+    "projects:export_download": [Scoped("get", READ, ok(200))],
     "wizard:start": [Scoped("post", EDIT, ok(302))],
     "wizard:resume": [Scoped("get", EDIT, ok(302))],
     "wizard:review": [Scoped("get", EDIT, ok(200, 302))],
@@ -142,6 +149,11 @@ def world(db, client):
     member = Membership.objects.create(team=team, user=target, role=Role.VIEWER)
     project = Project.objects.create(team=team, name="Support bot", owner=owner)
     example = make_example(project)
+    example_import = import_create(
+        project=project,
+        user=owner,
+        upload=SimpleUploadedFile("failures.csv", b"input,bad_output\nHi,Dear Sir\n"),
+    )
     decision = save_decision(project, owner, "prompt")
     link, share_token = ShareLink.create(decision=decision, label="Board", expiry="30", user=owner)
     run = WizardRun.objects.create(project=project, created_by=owner)
@@ -160,6 +172,9 @@ def world(db, client):
         "run_id": run.pk,
         "node_id": "symptom",
         "comment_id": comment.pk,
+        "import_id": example_import.pk,
+        "target": "csv",
+        "part": "train",
     }
     tokens = {"accounts:invitation": invitation_token, "reports:": share_token}
     return users, kwargs, tokens
@@ -187,6 +202,7 @@ def database_fingerprint() -> str:
         Invitation,
         Project,
         FailedExample,
+        ExampleImport,
         WizardRun,
         Decision,
         Review,

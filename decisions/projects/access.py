@@ -25,3 +25,12 @@ def get_example(
         raise Http404("No such example.")
     example.project = project
     return example, membership
+
+
+def get_import(user, project_id: int, import_id: int, need: Need):
+    project, membership = get_project(user, project_id, need)
+    example_import = project.imports.filter(pk=import_id).first()
+    if example_import is None:
+        raise Http404("No such import.")
+    example_import.project = project
+    return example_import, membership

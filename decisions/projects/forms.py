@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 
 from decisions.accounts.models import Membership, Role, Team
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
-from decisions.projects.models import FailedExample, Project
-from decisions.projects.vocabulary import technique_choices
+from decisions.projects.exports import MAX_HELD_OUT_PERCENT
+from decisions.projects.imports import ALL_VARIABLES, FIELDS
+from decisions.projects.models import NOTES_MAX, FailedExample, Project
+from decisions.projects.vocabulary import failure_type_choices, technique_choices
 
 
 class VersionedForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
@@ -103,7 +107,125 @@ class ExampleForm(VersionedForm):
     def __init__(self, *args, prefix_id: str = "", **kwargs) -> None:
         # A distinct prefix per form keeps element ids unique when several forms share a page.
         super().__init__(*args, auto_id=f"id_{prefix_id}%s" if prefix_id else "id_%s", **kwargs)
+        # Blank only for imported dataset items; a typed example is a failure, so it has one.
+        self.fields["bad_output"].required = True
 
     def clean_techniques_tried(self) -> list[str]:
         chosen = set(self.cleaned_data["techniques_tried"])
         return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+
+
+class BulkExamplesForm(forms.Form):
+    """The examples ticked in the table and what to do with them."""
+
+    ACTIONS = [("retag", "Retag"), ("delete", "Delete")]
+
+    examples = forms.ModelMultipleChoiceField(
+        queryset=FailedExample.objects.none(),
+        error_messages={"required": "Tick at least one example first."},
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    failure_type = forms.ChoiceField(choices=failure_type_choices, required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the project's own examples: an id from another project is refused.
+        self.fields["examples"].queryset = project.examples.only("pk", "title")
+        self.fields["examples"].error_messages["invalid_choice"] = (
+            "One of the ticked examples no longer exists: it may have been deleted meanwhile."
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("action") == "retag" and not cleaned.get("failure_type"):
+            self.add_error("failure_type", "Choose the failure type to give them.")
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File to import",
+        help_text="CSV, JSONL or a JSON array, in UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.jsonl,.ndjson,.json"}),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """Which column feeds each field, what unknown failure types mean, and the type for rows
+    without one. Fields are built from the file: one select per field, one per unknown type."""
+
+    def __init__(self, *args, columns, unknown_types, allow_variables, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        column_choices = [("", "— not in the file —")]
+        if allow_variables:
+            column_choices.append((ALL_VARIABLES, "All variable columns (promptfoo)"))
+        column_choices += [(column, column) for column in columns]
+        for import_field in FIELDS:
+            self.fields[f"map_{import_field.name}"] = forms.ChoiceField(
+                label=import_field.label, choices=column_choices, required=False
+            )
+        type_choices = failure_type_choices()
+        self.fields["default_failure_type"] = forms.ChoiceField(
+            label="Failure type for rows without one", choices=type_choices
+        )
+        self.unknown_types = unknown_types
+        for raw in unknown_types:
+            self.fields[type_field_name(raw)] = forms.ChoiceField(
+                label=f"“{raw}” in the file means",
+                choices=[("", "— choose —"), *type_choices],
+                required=False,
+            )
+
+    def mapping_fields(self):
+        return [self[f"map_{f.name}"] for f in FIELDS]
+
+    def type_fields(self):
+        return [self[type_field_name(raw)] for raw in self.unknown_types]
+
+    def chosen(self) -> tuple[dict[str, str], dict[str, str], str]:
+        data = self.cleaned_data
+        mapping = {f.name: data.get(f"map_{f.name}", "") for f in FIELDS}
+        types = {
+            raw: data[type_field_name(raw)]
+            for raw in self.unknown_types
+            if data.get(type_field_name(raw))
+        }
+        return mapping, types, data["default_failure_type"]
+
+
+def mapping_initial(example_import, unknown_types) -> dict:
+    initial = {f"map_{f.name}": example_import.mapping.get(f.name, "") for f in FIELDS}
+    initial["default_failure_type"] = example_import.default_failure_type
+    for raw in unknown_types:
+        initial[type_field_name(raw)] = example_import.type_mapping.get(raw, "")
+    return initial
+
+
+def type_field_name(raw: str) -> str:
+    """A field name that stays the same for a value whatever else the mapping turns up."""
+    return "type_" + hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+class ExportForm(StatedLimitsMixin, forms.Form):
+    held_out = forms.IntegerField(
+        label="Keep back as the test set (%)",
+        min_value=0,
+        max_value=MAX_HELD_OUT_PERCENT,
+        initial=0,
+        required=False,
+        help_text="The same examples are kept back on every export, so a tuned model is never "
+        f"tested on what it trained on. 0 to {MAX_HELD_OUT_PERCENT}.",
+    )
+    system = forms.CharField(
+        label="System message for chat formats",
+        max_length=NOTES_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: the instructions your feature sends. Left out when empty.",
+    )
+
+    def cleaned_or_default(self) -> tuple[int, str]:
+        if not self.is_bound or not self.is_valid():
+            return 0, ""
+        return self.cleaned_data["held_out"] or 0, self.cleaned_data["system"]

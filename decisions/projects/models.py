@@ -115,7 +115,9 @@ class FailedExample(models.Model):
     input_text = models.TextField(
         "input", max_length=OUTPUT_MAX, help_text="The prompt and context the model was given."
     )
-    bad_output = models.TextField("bad output", max_length=OUTPUT_MAX)
+    # Blank only for imported dataset items that carry the right answer but no failure yet;
+    # the form asks for it.
+    bad_output = models.TextField("bad output", max_length=OUTPUT_MAX, blank=True)
     expected_output = models.TextField(
         "expected output",
         max_length=OUTPUT_MAX,
@@ -146,3 +148,56 @@ class FailedExample(models.Model):
     def technique_labels(self) -> list[str]:
         vocabulary = current_vocabulary()
         return [vocabulary.technique_label(t) for t in self.techniques_tried]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Waiting for the mapping"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Refused"
+
+
+class ExampleImport(models.Model):
+    """One uploaded file on its way in: kept from the preview until its rows are saved.
+
+    The decoded text is kept so the mapping can be changed in the preview and the background
+    task can read it; it is emptied once the rows are imported.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    content = models.TextField(blank=True)
+    shape = models.CharField(max_length=20)
+    row_count = models.PositiveIntegerField()
+    # {field: column} and {raw failure-type value: vocabulary id}, as the PM last chose.
+    mapping = models.JSONField(default=dict)
+    type_mapping = models.JSONField(default=dict)
+    default_failure_type = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    rows_checked = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    # [{"message", "row", "column"}]: why the whole file was refused.
+    problems = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.project}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent_checked(self) -> int:
+        return round(100 * self.rows_checked / self.row_count) if self.row_count else 100

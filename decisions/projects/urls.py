@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.projects import views
+from decisions.projects import export_views, import_views, views
 
 app_name = "projects"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("<id:project_id>/archive/", views.project_archive, name="archive"),
     path("<id:project_id>/restore/", views.project_restore, name="restore"),
     path("<id:project_id>/examples/add/", views.example_add, name="example_add"),
+    path("<id:project_id>/examples/bulk/", views.examples_bulk, name="examples_bulk"),
+    path("<id:project_id>/import/", import_views.import_upload, name="import"),
+    path(
+        "<id:project_id>/imports/<id:import_id>/",
+        import_views.import_detail,
+        name="import_detail",
+    ),
+    path("<id:project_id>/export/", export_views.export_page, name="export"),
+    path(
+        "<id:project_id>/export/<slug:target>/<slug:part>/",
+        export_views.export_download,
+        name="export_download",
+    ),
     path("<id:project_id>/examples/<id:example_id>/", views.example_row, name="example_row"),
     path(
         "<id:project_id>/examples/<id:example_id>/edit/",

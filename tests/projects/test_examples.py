@@ -161,11 +161,14 @@ def test_example_of_another_project_is_404(client, alice, team, example):
 
 
 def test_user_text_is_escaped(client, alice, project):
-    make_example(project, title="<script>alert(1)</script>", bad_output="<b>bold</b>")
+    example = make_example(project, title="<script>alert(1)</script>", bad_output="<b>bold</b>")
     client.force_login(alice)
-    html = client.get(f"/projects/{project.pk}/").content.decode()
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for url in (f"/projects/{project.pk}/", f"/projects/{project.pk}/examples/{example.pk}/"):
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    html = client.get(f"/projects/{project.pk}/examples/{example.pk}/").content.decode()
+    assert "<b>bold</b>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 

@@ -1,0 +1,154 @@
+"""Importing failed examples: upload, preview with the mapping, then the import's progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.views.decorators.http import require_http_methods
+
+from decisions.accounts.access import Need
+from decisions.lib.htmx import HtmxHttpRequest
+from decisions.projects import imports
+from decisions.projects.access import get_import, get_project
+from decisions.projects.forms import ImportMappingForm, ImportUploadForm, mapping_initial
+from decisions.projects.importing import import_choose, import_create, import_settings, parsed_file
+from decisions.projects.models import ExampleImport, ImportStatus
+from decisions.projects.tasks import import_start
+from decisions.projects.vocabulary import current_vocabulary
+
+PREVIEW_ROWS = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, _ = get_project(request.user, project_id, Need.EDIT)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    problems: list[imports.Problem] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            example_import = import_create(
+                project=project, user=request.user, upload=form.cleaned_data["file"]
+            )
+        except imports.ImportRefused as refusal:
+            problems = refusal.problems
+        else:
+            return redirect("projects:import_detail", project.pk, example_import.pk)
+    context = {
+        "project": project,
+        "form": form,
+        "problems": problems[: imports.PROBLEMS_SHOWN],
+        "more_problems": max(0, len(problems) - imports.PROBLEMS_SHOWN),
+        "shapes": imports.SHAPE_LABELS,
+        "max_megabytes": request_limits(),
+        "recent": project.imports.only(
+            "pk", "filename", "status", "imported_count", "row_count", "created_at"
+        )[:5],
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "projects/import_upload.html", context, status=status)
+
+
+def request_limits() -> dict:
+    return {"megabytes": settings.IMPORT_MAX_BYTES / 1_000_000, "rows": settings.IMPORT_MAX_ROWS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request: HtmxHttpRequest, project_id: int, import_id: int) -> HttpResponse:
+    """The preview while the mapping is chosen; afterwards the import's progress or result."""
+    example_import, _ = get_import(request.user, project_id, import_id, Need.EDIT)
+    if request.method == "POST" and "reopen" in request.POST:
+        return _reopen(request, example_import)
+    if example_import.status != ImportStatus.PREVIEW:
+        template = "projects/import_status.html"
+        if request.htmx:
+            template += "#import-status"
+        return render(
+            request, template, {"import": example_import, "project": example_import.project}
+        )
+    return _preview(request, example_import)
+
+
+def _preview(request, example_import: ExampleImport) -> HttpResponse:
+    parsed = parsed_file(example_import)
+    vocabulary = current_vocabulary()
+    posted = request.POST if request.method == "POST" else None
+    mapping = example_import.mapping
+    if posted:
+        mapping = {f.name: posted.get(f"map_{f.name}", "") for f in imports.FIELDS}
+    unknown = imports.unknown_failure_types(parsed, mapping, vocabulary)
+    form = ImportMappingForm(
+        posted,
+        initial=mapping_initial(example_import, unknown),
+        columns=parsed.columns,
+        unknown_types=unknown,
+        allow_variables=example_import.shape == "promptfoo"
+        or any(c.startswith("__") for c in parsed.columns),
+    )
+    if posted and form.is_valid():
+        chosen_mapping, type_mapping, default_type = form.chosen()
+        try:
+            import_choose(
+                example_import=example_import,
+                mapping=chosen_mapping,
+                type_mapping=type_mapping,
+                default_type=default_type,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("projects:import_detail", example_import.project_id, example_import.pk)
+        if "run" in posted:
+            return _run(request, example_import)
+    rows = imports.convert_rows(parsed, import_settings(example_import), vocabulary)
+    problems = imports.mapping_problems(parsed, example_import.mapping) + imports.all_problems(rows)
+    context = {
+        "import": example_import,
+        "project": example_import.project,
+        "form": form,
+        "rows": rows[:PREVIEW_ROWS],
+        "records": [record for _, record in parsed.records[:PREVIEW_ROWS]],
+        "problems": problems[: imports.PROBLEMS_SHOWN],
+        "problem_count": len(problems),
+        "rows_with_problems": sum(1 for row in rows if row.problems),
+        "more_problems": max(0, len(problems) - imports.PROBLEMS_SHOWN),
+        "shape_label": imports.SHAPE_LABELS.get(example_import.shape, example_import.shape),
+        "type_labels": dict((t.id, t.label) for t in vocabulary.failure_types),
+    }
+    template = "projects/import_preview.html"
+    if request.htmx and posted:
+        template += "#preview-results"
+    return render(request, template, context, status=422 if "run" in (posted or {}) else 200)
+
+
+def _run(request, example_import: ExampleImport) -> HttpResponse:
+    try:
+        finished = import_start(example_import=example_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("projects:import_detail", example_import.project_id, example_import.pk)
+    example_import.refresh_from_db()
+    project_id = example_import.project_id
+    if finished and example_import.status == ImportStatus.DONE:
+        count = example_import.imported_count
+        messages.success(
+            request,
+            f"Imported {count:,} example{pluralize(count)} from “{example_import.filename}”.",
+        )
+        return redirect("projects:detail", project_id)
+    return redirect("projects:import_detail", project_id, example_import.pk)
+
+
+def _reopen(request, example_import: ExampleImport) -> HttpResponse:
+    """After a refusal, back to the preview with the same file and mapping."""
+    reopened = ExampleImport.objects.filter(
+        pk=example_import.pk, status=ImportStatus.FAILED
+    ).update(status=ImportStatus.PREVIEW, problems=[], rows_checked=0, finished_at=None)
+    if not reopened:
+        messages.error(request, "Only a refused import can go back to its preview.")
+    return redirect("projects:import_detail", example_import.project_id, example_import.pk)
