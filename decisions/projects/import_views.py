@@ -103,10 +103,10 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("projects:import_detail", example_import.project_id, example_import.pk)
-        if "run" in posted:
-            return _run(request, example_import)
     rows = imports.convert_rows(parsed, import_settings(example_import), vocabulary)
     problems = imports.mapping_problems(parsed, example_import.mapping) + imports.all_problems(rows)
+    if posted and form.is_valid() and "run" in posted and not problems:
+        return _run(request, example_import)
     context = {
         "import": example_import,
         "project": example_import.project,

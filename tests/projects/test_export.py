@@ -1,0 +1,181 @@
+"""Training-data and dataset exports: every line checked against its target's format, the
+held-out split, the minimum counts, and spreadsheet formulas escaped."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import make_example
+
+
+@pytest.fixture
+def examples(project):
+    """12 with an expected output (one of them without a bad output) and 3 without."""
+    made = [
+        make_example(
+            project, title=f"Case {n}", input_text=f"Question {n}", expected_output=f"Answer {n}"
+        )
+        for n in range(11)
+    ]
+    made.append(make_example(project, title="No bad", bad_output="", expected_output="Answer 11"))
+    made += [make_example(project, title=f"Open {n}", expected_output="") for n in range(3)]
+    return made
+
+
+def download(client, project, target, part="train", **params):
+    return client.get(f"/projects/{project.pk}/export/{target}/{part}/", params)
+
+
+def lines(response) -> list[dict]:
+    body = response.content.decode()
+    assert body.endswith("\n")
+    return [json.loads(line) for line in body.splitlines()]
+
+
+def test_openai_chat_lines_have_system_user_and_assistant(client, alice, project, examples):
+    client.force_login(alice)
+    response = download(client, project, "openai-chat", system="You draft support replies.")
+    assert response["Content-Type"] == "application/jsonl; charset=utf-8"
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="email-drafter-openai-chat.jsonl"'
+    )
+    records = lines(response)
+    assert len(records) == 12
+    for record in records:
+        assert list(record) == ["messages"]
+        roles = [m["role"] for m in record["messages"]]
+        assert roles == ["system", "user", "assistant"]
+        assert all(isinstance(m["content"], str) and m["content"] for m in record["messages"])
+    assert records[0]["messages"][1:] == [
+        {"role": "user", "content": "Question 0"},
+        {"role": "assistant", "content": "Answer 0"},
+    ]
+
+
+def test_preference_pairs_need_both_outputs(client, alice, project, examples):
+    client.force_login(alice)
+    records = lines(download(client, project, "openai-preference"))
+    assert len(records) == 11
+    for record in records:
+        assert set(record) == {"input", "preferred_output", "non_preferred_output"}
+        assert [m["role"] for m in record["input"]["messages"]] == ["user"]
+        assert [m["role"] for m in record["preferred_output"]] == ["assistant"]
+        assert [m["role"] for m in record["non_preferred_output"]] == ["assistant"]
+    assert records[0]["preferred_output"][0]["content"] == "Answer 0"
+    assert records[0]["non_preferred_output"][0]["content"] == "Dear Valued Customer,"
+
+
+def test_vertex_gemini_lines(client, alice, project, examples):
+    client.force_login(alice)
+    records = lines(download(client, project, "vertex-gemini", system="Be brief."))
+    assert len(records) == 12
+    for record in records:
+        assert set(record) == {"systemInstruction", "contents"}
+        assert record["systemInstruction"] == {"role": "system", "parts": [{"text": "Be brief."}]}
+        assert [c["role"] for c in record["contents"]] == ["user", "model"]
+        assert all(len(c["parts"]) == 1 and c["parts"][0]["text"] for c in record["contents"])
+
+
+def test_bedrock_conversation_lines(client, alice, project, examples):
+    client.force_login(alice)
+    records = lines(download(client, project, "bedrock-conversation"))
+    assert len(records) == 12
+    for record in records:
+        assert record["schemaVersion"] == "bedrock-conversation-2024"
+        assert record["system"] == []
+        assert [m["role"] for m in record["messages"]] == ["user", "assistant"]
+        assert all(list(m["content"][0]) == ["text"] for m in record["messages"])
+
+
+def test_langsmith_and_braintrust_datasets_take_every_example(client, alice, project, examples):
+    client.force_login(alice)
+    langsmith = lines(download(client, project, "langsmith"))
+    assert len(langsmith) == 15
+    assert langsmith[0]["inputs"] == {"input": "Question 0"}
+    assert langsmith[0]["outputs"] == {"output": "Answer 0"}
+    assert langsmith[0]["metadata"]["failure_type"] == "tone"
+    braintrust = lines(download(client, project, "braintrust"))
+    assert len(braintrust) == 15
+    assert set(braintrust[0]) == {"input", "expected", "metadata", "tags"}
+    assert braintrust[0]["tags"] == ["tone"]
+
+
+def test_promptfoo_csv_has_the_input_variable_and_expected(client, alice, project, examples):
+    client.force_login(alice)
+    rows = list(csv.reader(io.StringIO(download(client, project, "promptfoo").content.decode())))
+    assert rows[0] == ["input", "__expected", "__description"]
+    assert rows[1] == ["Question 0", "Answer 0", "Case 0"]
+    assert len(rows) == 16
+
+
+def test_csv_escapes_cells_a_spreadsheet_would_run(client, alice, project):
+    make_example(project, title="=cmd|' /C calc'!A0", notes="+1", expected_output="@here")
+    client.force_login(alice)
+    rows = list(csv.reader(io.StringIO(download(client, project, "csv").content.decode())))
+    assert rows[0][:4] == ["title", "failure_type", "severity", "input"]
+    assert rows[1][0] == "'=cmd|' /C calc'!A0"
+    assert rows[1][5] == "'@here"
+    assert rows[1][8] == "'+1"
+
+
+def test_held_out_split_is_deterministic_and_disjoint(client, alice, project, examples):
+    client.force_login(alice)
+    train = lines(download(client, project, "openai-chat", held_out=20))
+    test = lines(download(client, project, "openai-chat", "test", held_out=20))
+    again = lines(download(client, project, "openai-chat", "test", held_out=20))
+    assert (len(train), len(test)) == (10, 2)
+    assert test == again
+    questions = lambda records: {r["messages"][0]["content"] for r in records}  # noqa: E731
+    assert questions(train).isdisjoint(questions(test))
+
+
+def test_below_the_minimum_the_download_is_refused(client, alice, project):
+    for n in range(9):
+        make_example(project, title=f"Case {n}")
+    client.force_login(alice)
+    response = download(client, project, "openai-chat")
+    assert response.status_code == 422
+    assert (
+        "OpenAI chat fine-tuning (JSONL) needs at least 10 examples; the training part has 9."
+        in response.content.decode()
+    )
+    page = client.get(f"/projects/{project.pk}/export/").content.decode()
+    assert "Needs at least 10 in the training part." in page
+
+
+def test_export_page_says_how_many_are_left_out_and_why(client, alice, project, examples):
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.pk}/export/").content.decode()
+    assert "15 examples in “Email drafter”." in html
+    assert (
+        "<span data-usable>12</span> of 15; <span data-left-out>3</span> left out: no expected output"
+        in html
+    )
+    assert (
+        "<span data-usable>11</span> of 15; <span data-left-out>4</span> left out: no expected or no bad output"
+        in html
+    )
+
+
+def test_held_out_share_over_the_limit_is_refused(client, alice, project, examples):
+    client.force_login(alice)
+    response = client.get(f"/projects/{project.pk}/export/", {"held_out": 80})
+    assert response.status_code == 422
+    assert "Ensure this value is less than or equal to 50." in response.content.decode()
+
+
+def test_export_queries_do_not_grow_with_examples(
+    client, alice, project, django_assert_num_queries
+):
+    client.force_login(alice)
+    make_example(project)
+    with django_assert_num_queries(7) as one:
+        client.get(f"/projects/{project.pk}/export/")
+    for n in range(199):
+        make_example(project, title=f"More {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(f"/projects/{project.pk}/export/")
