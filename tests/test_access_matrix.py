@@ -108,6 +108,8 @@ MATRIX: dict[str, list] = {
     "reports:report": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
     "reports:diagram": [Scoped("get", READ, ok(200))],
+    "reports:export_json": [Scoped("get", READ, ok(200))],
+    "reports:export_madr": [Scoped("get", READ, ok(200))],
     "reports:pdf_retry": [Scoped("post", EDIT, ok(302))],
     "reports:share_create": [Scoped("post", EDIT, ok(201), {"label": "Board", "expiry": "7"})],
     "reports:share_revoke": [Scoped("post", EDIT, ok(200))],

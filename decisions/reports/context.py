@@ -6,6 +6,7 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
+from decisions.projects.readiness import readiness
 from decisions.records.models import Decision, ReviewStatus
 from decisions.reports.chart import bar_chart_svg
 
@@ -46,6 +47,8 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "verdict_changes": snapshot.get("verdict_changes", []),
         "more_questions": snapshot.get("more_questions", []),
         "path_view": snapshot.get("path_view", []),
+        # As the evidence stood when the decision was saved.
+        "readiness": readiness(explanation["evidence"].get("with_expected_output", 0)),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
             example_row(example, labels, for_pdf=for_pdf) for example in decision.examples

@@ -31,6 +31,18 @@ urlpatterns = [
         views.share_revoke,
         name="share_revoke",
     ),
+    path(
+        "projects/<id:project_id>/decisions/<id:revision>/decision.json",
+        views.decision_export,
+        {"file_format": "json"},
+        name="export_json",
+    ),
+    path(
+        "projects/<id:project_id>/decisions/<id:revision>/decision.md",
+        views.decision_export,
+        {"file_format": "md"},
+        name="export_madr",
+    ),
     path("s/<str:token>/", views.shared_report, name="shared"),
     path("s/<str:token>/report.pdf", views.shared_pdf, name="shared_pdf"),
     path("s/<str:token>/diagram.svg", views.shared_diagram, name="shared_diagram"),

@@ -23,6 +23,7 @@ from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
 from decisions.reports.models import ShareLink
 from decisions.reports.pdf import missing_pdf_library
+from decisions.reports.records_export import decision_json, decision_madr
 from decisions.reports.tasks import pdf_request, pdf_retry
 
 SHARE_REQUESTS_PER_MINUTE = 30
@@ -293,3 +294,23 @@ def shared_diagram(request, link: ShareLink) -> HttpResponse:
 def shared_pdf(request, link: ShareLink) -> HttpResponse:
     report_url = request.path.removesuffix("report.pdf")
     return pdf_response(request, link.decision, report_url=report_url, shared=True)
+
+
+@login_required
+@require_GET
+def decision_export(
+    request: HtmxHttpRequest, project_id: int, revision: int, file_format: str
+) -> HttpResponse:
+    """The revision as JSON or as a MADR 4 Markdown record, to keep beside the code."""
+    decision, _ = get_decision(request.user, project_id, revision, Need.READ)
+    url = request.build_absolute_uri(
+        reverse("reports:report", kwargs={"project_id": project_id, "revision": revision})
+    )
+    if file_format == "json":
+        body, content_type = decision_json(decision, url=url), "application/json"
+    else:
+        body, content_type = decision_madr(decision, url=url), "text/markdown; charset=utf-8"
+    name = f"{slugify(decision.project.name) or 'project'}-decision-{decision.revision}"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response

@@ -1,0 +1,103 @@
+"""Decision records to keep beside the code: JSON with the flowchart's ids, and MADR 4 Markdown
+for every outcome, with front matter, the six sections and the people from the review."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from decisions.accounts.models import Membership
+from decisions.records.models import Comment, ReviewStatus
+from decisions.records.review import review_move
+from tests.conftest import make_example
+from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
+from tests.reports.conftest import save_decision
+
+MADR_SECTIONS = [
+    "## Context and Problem Statement",
+    "## Decision Drivers",
+    "## Considered Options",
+    "## Decision Outcome",
+    "### Consequences",
+    "### Confirmation",
+    "## Pros and Cons of the Options",
+    "## More Information",
+]
+
+
+@pytest.mark.parametrize("outcome", sorted(ANSWERS_FOR_OUTCOME))
+def test_madr_record_for_every_outcome(client, alice, project, outcome):
+    make_example(project, title="Too formal")
+    decision = save_decision(project, alice, outcome)
+    client.force_login(alice)
+    response = client.get(f"/projects/{project.pk}/decisions/{decision.revision}/decision.md")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="email-drafter-decision-{decision.revision}.md"'
+    )
+    text = response.content.decode()
+    front, body = text.split("---\n")[1], text.split("---\n", 2)[2]
+    assert front.splitlines() == [
+        'status: "proposed"',
+        f"date: {decision.created_at.date().isoformat()}",
+        'decision-makers: ["alice"]',
+        "consulted: []",
+        "informed: []",
+    ]
+    positions = [body.index(section) for section in MADR_SECTIONS]
+    assert positions == sorted(positions)
+    label = decision.snapshot["outcome"]["label"]
+    assert f'Chosen option: "{label}", because' in body
+    assert f"### {label} (chosen)" in body
+    # Every option the flowchart offers is considered: the verdict and the 9 others.
+    considered = body.split("## Considered Options\n\n")[1].split("\n\n")[0].splitlines()
+    assert len(considered) == 10
+    assert considered[0] == f"* {label}"
+
+
+def test_madr_names_who_decided_was_consulted_and_informed(client, alice, bob, emily, project):
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    Comment.objects.create(decision=decision, author=bob, body="Why not retrieval?")
+    owner, editor = (Membership.objects.get(user=u, team=project.team) for u in (alice, emily))
+    review_move(decision=decision, membership=owner, user=alice, move="propose", informed=[bob])
+    review_move(decision=decision, membership=editor, user=emily, move="accept")
+    client.force_login(alice)
+    text = client.get(
+        f"/projects/{project.pk}/decisions/{decision.revision}/decision.md"
+    ).content.decode()
+    assert 'status: "accepted"' in text
+    assert 'decision-makers: ["alice", "emily"]' in text
+    assert 'consulted: ["bob"]' in text
+    assert 'informed: ["bob"]' in text
+
+
+def test_json_record_keeps_the_flowchart_ids(client, alice, project):
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    response = client.get(f"/projects/{project.pk}/decisions/{decision.revision}/decision.json")
+    record = json.loads(response.content)
+    assert record["outcome"] == "prompt"
+    assert record["flowchart"]["version"] == "2027.01"
+    assert record["review"]["status"] == ReviewStatus.DRAFT
+    assert [step["node"] for step in record["explanation"]["path"]] == ["symptom", "spelled_out"]
+    assert record["answers"]["symptom"] == "tone"
+    assert record["snapshot"]["outcome"]["id"] == "prompt"
+    assert record["examples"][0]["title"] == "Too formal"
+    assert record["url"] == f"http://testserver/projects/{project.pk}/decisions/1/"
+
+
+def test_user_text_cannot_break_the_markdown_front_matter(client, alice, project):
+    project.name = "Bot\n---\nstatus: accepted"
+    project.save()
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    text = client.get(
+        f"/projects/{project.pk}/decisions/{decision.revision}/decision.md"
+    ).content.decode()
+    assert text.count("\n---\n") == 1
+    assert "# Bot --- status: accepted: Prompting problem" in text
