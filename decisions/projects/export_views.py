@@ -15,7 +15,6 @@ from decisions.projects.exports import TARGETS, export_plan
 from decisions.projects.forms import ExportForm
 
 
-
 def _plans(project, form: ExportForm):
     held_out, _ = form.cleaned_or_default()
     examples = list(project.examples.order_by("created_at", "pk"))

@@ -30,9 +30,7 @@ DEFAULT_SORT = "newest"
 
 class ExampleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    failure_type = django_filters.ChoiceFilter(
-        empty_label="Any failure type", label="Failure type"
-    )
+    failure_type = django_filters.ChoiceFilter(empty_label="Any failure type", label="Failure type")
     technique = django_filters.ChoiceFilter(
         method="with_technique",
         empty_label="Any technique",

@@ -129,9 +129,7 @@ def decision_madr(decision: Decision, *, url: str) -> str:
     for step in explanation["path"]:
         answer = step["answer"]
         note = decision.notes.get(step["node"], "")
-        lines.append(
-            f"* {step['question']} {answer}." + (f" Note: {_line(note)}" if note else "")
-        )
+        lines.append(f"* {step['question']} {answer}." + (f" Note: {_line(note)}" if note else ""))
     lines += ["", "## Considered Options", ""]
     options = [outcome, *snapshot["alternatives"]]
     lines += [f"* {option['label']}" for option in options]
@@ -139,7 +137,7 @@ def decision_madr(decision: Decision, *, url: str) -> str:
         "",
         "## Decision Outcome",
         "",
-        f"Chosen option: \"{outcome['label']}\", because the answers above lead there in the "
+        f'Chosen option: "{outcome["label"]}", because the answers above lead there in the '
         f"decision flowchart {snapshot['flowchart']['version']}: {outcome['analogy']}",
         "",
         f"Confidence: {decision.confidence}.",

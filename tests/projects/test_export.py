@@ -152,12 +152,12 @@ def test_export_page_says_how_many_are_left_out_and_why(client, alice, project, 
     html = client.get(f"/projects/{project.pk}/export/").content.decode()
     assert "15 examples in “Email drafter”." in html
     assert (
-        "<span data-usable>12</span> of 15; <span data-left-out>3</span> left out: no expected output"
-        in html
+        "<span data-usable>12</span> of 15; <span data-left-out>3</span> left out: "
+        "no expected output" in html
     )
     assert (
-        "<span data-usable>11</span> of 15; <span data-left-out>4</span> left out: no expected or no bad output"
-        in html
+        "<span data-usable>11</span> of 15; <span data-left-out>4</span> left out: "
+        "no expected or no bad output" in html
     )
 
 
