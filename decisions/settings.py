@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "decisions.wizard",
     "decisions.records",
     "decisions.reports",
+    "decisions.api",
+    # The API's docs page: Swagger UI served from our static files, not a CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [

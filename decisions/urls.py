@@ -14,6 +14,8 @@ from decisions.lib.converters import IdConverter
 if "id" not in get_converters():
     register_converter(IdConverter, "id")
 
+from decisions.api.api import api  # noqa: E402  (its URLs use the converter above)
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
     # Browsers ask for /favicon.ico even when the page names another icon.
@@ -31,5 +33,7 @@ urlpatterns = [
     path("", include("decisions.wizard.urls")),
     path("", include("decisions.records.urls")),
     path("", include("decisions.reports.urls")),
+    path("api/v1/", api.urls),
+    path("accounts/tokens/", include("decisions.api.urls")),
     path("admin/", admin.site.urls),
 ]

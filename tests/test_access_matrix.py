@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from decisions.accounts.models import Invitation, Membership, Role, Team
 from decisions.accounts.services import invitation_create, user_signup
+from decisions.api.models import ApiToken
 from decisions.projects.importing import import_create
 from decisions.projects.models import ExampleImport, FailedExample, Project
 from decisions.records.models import Comment, Decision, Review, ReviewEvent
@@ -116,6 +117,18 @@ MATRIX: dict[str, list] = {
     "reports:shared": [Open("get", ok(200), ok(200))],
     "reports:shared_pdf": [Open("get", ok(202), ok(202))],
     "reports:shared_diagram": [Open("get", ok(200), ok(200))],
+    # The API answers to a bearer token only (tests/api); a session or nothing gets 401.
+    "api:api-root": [Open("get", ok(404), ok(404))],
+    "api:openapi-json": [Open("get", ok(200), ok(200))],
+    "api:openapi-view": [Open("get", ok(200), ok(200))],
+    "api:list_projects": [Open("get", ok(401), ok(401))],
+    "api:get_project": [Open("get", ok(401), ok(401))],
+    "api:list_examples": [Open("get", ok(401), ok(401))],
+    "api:list_decisions": [Open("get", ok(401), ok(401))],
+    "api:get_decision": [Open("get", ok(401), ok(401))],
+    "api_tokens:list": [Open("get", ok(302), ok(200)), Open("post", ok(302), ok(422))],
+    # Only the owner of the token (olivia) may revoke it; anyone else gets 404.
+    "api_tokens:revoke": [Open("post", ok(302), ok(302, 404))],
 }
 
 
@@ -175,6 +188,7 @@ def world(db, client):
         "node_id": "symptom",
         "comment_id": comment.pk,
         "import_id": example_import.pk,
+        "token_id": ApiToken.create(user=owner, name="CI")[0].pk,
         "target": "csv",
         "part": "train",
     }
@@ -185,8 +199,8 @@ def world(db, client):
 def url_for(route: str, key: str, kwargs: dict, tokens: dict) -> str:
     path = "/" + route
     for name, value in kwargs.items():
-        for converter in ("id", "slug", "int"):
-            path = path.replace(f"<{converter}:{name}>", str(value))
+        for converter in ("id:", "slug:", "int:", ""):
+            path = path.replace(f"<{converter}{name}>", str(value))
     if "<str:token>" in path:
         token = (
             tokens["accounts:invitation"] if key == "accounts:invitation" else tokens["reports:"]
@@ -205,6 +219,7 @@ def database_fingerprint() -> str:
         Project,
         FailedExample,
         ExampleImport,
+        ApiToken,
         WizardRun,
         Decision,
         Review,
