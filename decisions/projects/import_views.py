@@ -42,8 +42,7 @@ def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     context = {
         "project": project,
         "form": form,
-        "problems": problems[: imports.PROBLEMS_SHOWN],
-        "more_problems": max(0, len(problems) - imports.PROBLEMS_SHOWN),
+        "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
         "shapes": imports.SHAPE_LABELS,
         "max_megabytes": request_limits(),
         "recent": project.imports.only(
@@ -69,9 +68,13 @@ def import_detail(request: HtmxHttpRequest, project_id: int, import_id: int) -> 
         template = "projects/import_status.html"
         if request.htmx:
             template += "#import-status"
-        return render(
-            request, template, {"import": example_import, "project": example_import.project}
-        )
+        problems = [imports.Problem(**problem) for problem in example_import.problems]
+        context = {
+            "import": example_import,
+            "project": example_import.project,
+            "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
+        }
+        return render(request, template, context)
     return _preview(request, example_import)
 
 
@@ -113,10 +116,9 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         "form": form,
         "rows": rows[:PREVIEW_ROWS],
         "records": [record for _, record in parsed.records[:PREVIEW_ROWS]],
-        "problems": problems[: imports.PROBLEMS_SHOWN],
+        "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
         "problem_count": len(problems),
         "rows_with_problems": sum(1 for row in rows if row.problems),
-        "more_problems": max(0, len(problems) - imports.PROBLEMS_SHOWN),
         "shape_label": imports.SHAPE_LABELS.get(example_import.shape, example_import.shape),
         "type_labels": dict((t.id, t.label) for t in vocabulary.failure_types),
     }

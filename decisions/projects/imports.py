@@ -605,5 +605,32 @@ def title_from(text: str) -> str:
     return first_line[: TITLE_FROM_INPUT - 1].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class ProblemGroup:
+    """One message found in several rows: listed once, with the rows it was found in."""
+
+    message: str
+    column: str
+    rows: tuple[str, ...]
+
+    ROWS_SHOWN = 5
+
+    @property
+    def rows_text(self) -> str:
+        shown = ", ".join(self.rows[: self.ROWS_SHOWN])
+        more = len(self.rows) - self.ROWS_SHOWN
+        return f"{shown} and {more} more" if more > 0 else shown
+
+
+def grouped(problems: Iterable[Problem]) -> list[ProblemGroup]:
+    groups: dict[tuple[str, str], list[str]] = {}
+    for problem in problems:
+        groups.setdefault((problem.message, problem.column), []).append(problem.row)
+    return [
+        ProblemGroup(message, column, tuple(row for row in rows if row))
+        for (message, column), rows in groups.items()
+    ]
+
+
 def all_problems(rows: Iterable[ConvertedRow]) -> list[Problem]:
     return [problem for row in rows for problem in row.problems]

@@ -145,6 +145,14 @@ class FailedExample(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def failure_type_short(self) -> str:
+        """The failure type's short name, for tables and badges."""
+        return (
+            current_vocabulary()
+            .labels()["failure_types_short"]
+            .get(self.failure_type, self.failure_type)
+        )
+
     def technique_labels(self) -> list[str]:
         vocabulary = current_vocabulary()
         return [vocabulary.technique_label(t) for t in self.techniques_tried]

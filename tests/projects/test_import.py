@@ -410,3 +410,16 @@ def test_json_array_wrapped_in_an_object_is_read(logged_in, project):
     example_import = ExampleImport.objects.get()
     run_import(logged_in, project, example_import)
     assert imported(project)[0]["bad_output"] == "R"
+
+
+def test_the_same_problem_in_many_rows_is_listed_once(logged_in, project):
+    rows = "".join(f"Q{n},A{n},made-up\n" for n in range(8))
+    upload(logged_in, project, "tags.csv", ("input,output,category\n" + rows).encode())
+    example_import = ExampleImport.objects.get()
+    html = logged_in.get(f"/projects/{project.pk}/imports/{example_import.pk}/").content.decode()
+    assert (
+        "<strong>Row 2, Row 3, Row 4, Row 5, Row 6 and 3 more</strong>, "
+        "column <code>category</code>: “made-up” is not one of our failure types: "
+        "map it in the preview." in html
+    )
+    assert "8 problems in 8 rows" in html
