@@ -67,7 +67,12 @@ def test_every_page_type_carries_the_strict_policy(client, alice, bob, project, 
         "report": ("get", report, 200),
         "pdf being prepared": ("get", report + "report.pdf", 202),
         "404 page": ("get", "/projects/987654/", 404),
-        "htmx fragment": ("get", f"/projects/{project.pk}/examples/{example.pk}/", 200),
+        "example page": ("get", f"/projects/{project.pk}/examples/{example.pk}/", 200),
+        "import upload": ("get", f"/projects/{project.pk}/import/", 200),
+        "export page": ("get", f"/projects/{project.pk}/export/", 200),
+        "api tokens": ("get", "/accounts/tokens/", 200),
+        "api docs": ("get", "/api/v1/docs", 200),
+        "api list without a token": ("get", "/api/v1/projects", 401),
     }
     for name, (method, url, status) in pages.items():
         response = getattr(client, method)(url)

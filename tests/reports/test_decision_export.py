@@ -101,3 +101,18 @@ def test_user_text_cannot_break_the_markdown_front_matter(client, alice, project
     ).content.decode()
     assert text.count("\n---\n") == 1
     assert "# Bot --- status: accepted: Prompting problem" in text
+
+
+def test_report_shows_readiness_as_it_was_when_saved(client, alice, project):
+    for n in range(12):
+        make_example(project, title=f"Case {n}")
+    decision = save_decision(project, alice, "prompt")
+    for n in range(50):
+        make_example(project, title=f"Later {n}")
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.pk}/decisions/{decision.revision}/").content.decode()
+    section = html.split('id="report-readiness"', 1)[1].split("</div>", 1)[0]
+    assert (
+        "12 examples with an expected output: <strong>Enough for a first experiment</strong>"
+        in (section)
+    )
