@@ -61,3 +61,5 @@ def test_upload_map_import_and_retag_three(chromium_browser, live_server, alice,
     expect(counts.locator('[data-failure-type="facts"] [data-count]')).to_have_text("0")
     expect(counts.locator('[data-failure-type="format"] [data-count]')).to_have_text("1")
     assert console_errors == []
+    # Closed before the live server stops, so no keep-alive request is left open at teardown.
+    page.context.close()
