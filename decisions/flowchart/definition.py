@@ -30,6 +30,13 @@ RULE_REQUIREMENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
     "effort_unrecorded": {"prompt_effort": ("exhausted",)},
     "beyond_evidence": {"data": ("50_to_500", "over_500")},
     "training_method": {},
+    "trial_prefills": {
+        "test_set": ("small", "ready"),
+        "prompt_effort": ("untested", "passes", "some_techniques", "exhausted"),
+        "stronger_model": ("passes", "all_fail"),
+        "smaller_model": ("one_passes", "fall_short"),
+    },
+    "trials_contradict": {"prompt_effort": ("untested", "passes", "exhausted")},
 }
 # What a definition without a [rules] table (2026.11) uses.
 FIRST_RULES = ("thin_evidence", "evidence_disagrees", "untried_techniques", "training_data")

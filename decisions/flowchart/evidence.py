@@ -12,14 +12,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from decisions.flowchart import trials as trials_module
 from decisions.flowchart.definition import FIRST_RULES, FIRST_TRAINING_OUTCOMES, Definition
 from decisions.flowchart.evaluate import Result
+from decisions.flowchart.trials import Trial
 from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 READY_TO_TRAIN_EXAMPLES = 50
 TEST_SET_READY = 50
 RECORDED_EFFORT = 3  # iterations on one example that show prompting was really worked on
+DEFAULT_PASS_MARK = 0.8
 
 
 class ExampleFacts(Protocol):
@@ -36,6 +39,9 @@ class Evidence:
     with_expected_output: int = 0
     most_iterations: int = 0
     vocabulary: Vocabulary = field(default=FIRST_VOCABULARY, compare=False, repr=False)
+    # Measured prompt trials, oldest first, and the pass mark they are judged against.
+    trials: tuple[Trial, ...] = ()
+    pass_mark: float = DEFAULT_PASS_MARK
 
     @property
     def example_count(self) -> int:
@@ -76,6 +82,8 @@ class Evidence:
             data.get("with_expected_output", 0),
             data.get("most_iterations", 0),
             vocabulary,
+            tuple(Trial.from_dict(trial) for trial in data.get("trials", ())),
+            data.get("pass_mark", DEFAULT_PASS_MARK),
         )
 
     def to_dict(self) -> dict:
@@ -90,6 +98,15 @@ class Evidence:
             ],
             "with_expected_output": self.with_expected_output,
             "most_iterations": self.most_iterations,
+            # Only with trials, so evidence without them keeps its earlier shape.
+            **(
+                {
+                    "pass_mark": self.pass_mark,
+                    "trials": [trial.to_dict() for trial in self.trials],
+                }
+                if self.trials
+                else {}
+            ),
         }
 
     def untried_techniques(self) -> list[str]:
@@ -157,7 +174,28 @@ def prefills(definition: Definition, evidence: Evidence) -> dict[str, Prefill]:
     found = {"symptom": symptom_prefill(evidence)}
     if "test_set_prefill" in definition.rules:
         found["test_set"] = suggested_test_set(evidence)
+    if "trial_prefills" in definition.rules:
+        found.update(trial_prefills(evidence))
     return {node_id: prefill for node_id, prefill in found.items() if prefill}
+
+
+def trial_prefills(evidence: Evidence) -> dict[str, Prefill | None]:
+    """What measured trials say; a trial's size beats the count of examples for `test_set`."""
+    trials, mark = evidence.trials, evidence.pass_mark
+    techniques = {term.id: term.label for term in evidence.vocabulary.techniques}
+    found: dict[str, Prefill | None] = {
+        "prompt_effort": Prefill(
+            "prompt_effort", *trials_module.prompt_effort_from_trials(trials, mark, techniques)
+        )
+    }
+    for node_id, suggest in (
+        ("test_set", trials_module.test_set_from_trials(trials)),
+        ("stronger_model", trials_module.other_models_from_trials(trials, mark)),
+        ("smaller_model", trials_module.smaller_model_from_trials(trials, mark)),
+    ):
+        if suggest:
+            found[node_id] = Prefill(node_id, *suggest)
+    return found
 
 
 def evidence_warnings(
@@ -176,6 +214,7 @@ def evidence_warnings(
         _training_data(evidence)
         if "training_data" in rules and result.outcome in training_outcomes
         else None,
+        _trials_contradict(result, evidence) if "trials_contradict" in rules else None,
     ]
     return [warning for warning in checks if warning]
 
@@ -280,6 +319,15 @@ def _training_data(evidence: Evidence) -> EvidenceWarning | None:
         "behavior markedly.",
         lowers_confidence=False,
     )
+
+
+def _trials_contradict(result: Result, evidence: Evidence) -> EvidenceWarning | None:
+    message = trials_module.contradiction(
+        result.answer_on_path("prompt_effort"), evidence.trials, evidence.pass_mark
+    )
+    if not message:
+        return None
+    return EvidenceWarning("trials_contradict", message, lowers_confidence=True)
 
 
 def confidence(evidence: Evidence, warnings: list[EvidenceWarning]) -> str:
