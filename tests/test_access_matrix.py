@@ -19,7 +19,7 @@ from decisions.accounts.models import Invitation, Membership, Role, Team
 from decisions.accounts.services import invitation_create, user_signup
 from decisions.api.models import ApiToken
 from decisions.projects.importing import import_create
-from decisions.projects.models import ExampleImport, FailedExample, Project
+from decisions.projects.models import ExampleImport, FailedExample, Project, PromptTrial
 from decisions.records.models import Comment, Decision, Review, ReviewEvent
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun
@@ -92,6 +92,14 @@ MATRIX: dict[str, list] = {
     "projects:import_detail": [Scoped("get", EDIT, ok(200))],
     "projects:export": [Scoped("get", READ, ok(200))],
     "projects:export_download": [Scoped("get", READ, ok(200))],
+    "projects:trials": [Scoped("get", READ, ok(200))],
+    "projects:trial_add": [Scoped("post", EDIT, ok(422))],
+    "projects:trial_import": [Scoped("post", EDIT, ok(422))],
+    "projects:trial_compare": [
+        Scoped("get", READ, ok(200), {"a": "{trial_id}", "b": "{trial_id}"})
+    ],
+    "projects:pass_mark": [Scoped("post", EDIT, ok(422))],
+    "projects:trial_delete": [Scoped("post", EDIT, ok(302))],
     "wizard:start": [Scoped("post", EDIT, ok(302))],
     "wizard:resume": [Scoped("get", EDIT, ok(302))],
     "wizard:review": [Scoped("get", EDIT, ok(200, 302))],
@@ -189,6 +197,9 @@ def world(db, client):
         "comment_id": comment.pk,
         "import_id": example_import.pk,
         "token_id": ApiToken.create(user=owner, name="CI")[0].pk,
+        "trial_id": PromptTrial.objects.create(
+            project=project, label="v1", model_name="gpt-x", cases=10, passed=8
+        ).pk,
         "target": "csv",
         "part": "train",
     }
@@ -219,6 +230,7 @@ def database_fingerprint() -> str:
         Project,
         FailedExample,
         ExampleImport,
+        PromptTrial,
         ApiToken,
         WizardRun,
         Decision,
@@ -261,7 +273,11 @@ def test_matrix(client, world, key, index, role):
     if role != "anonymous":
         client.force_login(users[role])
     before = database_fingerprint()
-    response = getattr(client, entry.method)(url_for(route, key, kwargs, tokens), entry.data)
+    data = {
+        name: value.format(**kwargs) if isinstance(value, str) else value
+        for name, value in entry.data.items()
+    }
+    response = getattr(client, entry.method)(url_for(route, key, kwargs, tokens), data)
     statuses, refused = expected_statuses(entry, role)
     assert response.status_code in statuses, (key, entry.method, role, response.status_code)
     if refused:

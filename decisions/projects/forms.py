@@ -10,7 +10,7 @@ from decisions.accounts.models import Membership, Role, Team
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 from decisions.projects.exports import MAX_HELD_OUT_PERCENT
 from decisions.projects.imports import ALL_VARIABLES, FIELDS
-from decisions.projects.models import NOTES_MAX, FailedExample, Project
+from decisions.projects.models import NOTES_MAX, FailedExample, Project, PromptTrial
 from decisions.projects.vocabulary import failure_type_choices, technique_choices
 
 
@@ -229,3 +229,82 @@ class ExportForm(StatedLimitsMixin, forms.Form):
         if not self.is_bound or not self.is_valid():
             return 0, ""
         return self.cleaned_data["held_out"] or 0, self.cleaned_data["system"]
+
+
+class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
+    techniques = forms.MultipleChoiceField(
+        label="Techniques this revision used",
+        choices=technique_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PromptTrial
+        fields = (
+            "label",
+            "model_name",
+            "model_version",
+            "on_current_model",
+            "run_on",
+            "techniques",
+            "cases",
+            "passed",
+            "note",
+        )
+        widgets = {
+            "run_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, with_counts: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not with_counts:
+            # An imported trial takes its counts from the file.
+            del self.fields["cases"], self.fields["passed"]
+            self.fields["model_name"].required = False
+            self.fields["model_name"].help_text = "Left empty: the model the file names."
+            self.fields["label"].required = False
+            self.fields["label"].help_text = "Left empty: the prompt label the file names."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_techniques(self) -> list[str]:
+        chosen = set(self.cleaned_data["techniques"])
+        return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        cases, passed = cleaned.get("cases"), cleaned.get("passed")
+        if cases is not None and passed is not None and passed > cases:
+            self.add_error("passed", f"{passed} passed out of {cases} cases is not possible.")
+        return cleaned
+
+
+class TrialFileForm(forms.Form):
+    file = forms.FileField(
+        label="Results file",
+        help_text="promptfoo's --output JSON, or a CSV with case_id and pass columns.",
+    )
+
+
+class PassMarkForm(forms.Form):
+    pass_mark = forms.IntegerField(label="Pass mark (%)", min_value=1, max_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BreakEvenForm(forms.Form):
+    """What a right answer saves and a wrong one costs, in any one unit."""
+
+    value_right = forms.DecimalField(label="A right answer saves", min_value=0, max_digits=12)
+    cost_wrong = forms.DecimalField(label="A wrong answer costs", min_value=0, max_digits=12)
+
+    def break_even(self) -> int | None:
+        """The pass rate at which the feature starts paying: cost / (value + cost)."""
+        if not self.is_valid():
+            return None
+        value, cost = self.cleaned_data["value_right"], self.cleaned_data["cost_wrong"]
+        if value + cost == 0:
+            return None
+        return round(100 * cost / (value + cost))

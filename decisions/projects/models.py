@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -12,6 +12,7 @@ from decisions.projects.vocabulary import current_vocabulary, failure_type_choic
 TITLE_MAX = 200
 OUTPUT_MAX = 20_000
 NOTES_MAX = 5_000
+MAX_TRIAL_CASES = 100_000
 
 
 class UseCase(models.TextChoices):
@@ -81,6 +82,13 @@ class Project(models.Model):
     # Bumped by any change to the project or its examples: the list sorts by it.
     last_activity_at = models.DateTimeField(default=timezone.now, db_index=True)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The share of a test set's cases a prompt must pass, in percent.
+    pass_mark = models.PositiveSmallIntegerField(
+        "pass mark (%)",
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The share of test cases a prompt must pass for the feature to ship.",
+    )
     # Incremented on every edit, so a form based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
@@ -209,3 +217,62 @@ class ExampleImport(models.Model):
     @property
     def percent_checked(self) -> int:
         return round(100 * self.rows_checked / self.row_count) if self.row_count else 100
+
+
+class TrialSource(models.TextChoices):
+    MANUAL = "manual", "Typed in"
+    PROMPTFOO = "promptfoo", "promptfoo output"
+    CSV = "csv", "CSV of case results"
+
+
+class PromptTrial(models.Model):
+    """One prompt revision measured on a test set: how many cases, how many passed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="trials")
+    label = models.CharField(
+        "prompt revision", max_length=TITLE_MAX, help_text="For example: v3, few-shot + schema."
+    )
+    model_name = models.CharField("model", max_length=200, help_text="For example: gpt-4o.")
+    model_version = models.CharField(
+        "model version", max_length=100, blank=True, help_text="For example: 2024-08-06."
+    )
+    on_current_model = models.BooleanField(
+        "on the model the feature uses today",
+        default=True,
+        help_text="Untick for a trial of another, stronger or smaller model.",
+    )
+    run_on = models.DateField("date run", default=timezone.localdate)
+    techniques = models.JSONField("techniques used", default=list, blank=True)
+    cases = models.PositiveIntegerField(
+        "test cases", validators=[MinValueValidator(1), MaxValueValidator(MAX_TRIAL_CASES)]
+    )
+    passed = models.PositiveIntegerField("cases passed")
+    note = models.TextField(max_length=NOTES_MAX, blank=True)
+    # {case id: passed?}, kept when imported so two trials can be compared case by case.
+    results = models.JSONField(default=dict, blank=True)
+    source = models.CharField(
+        max_length=20, choices=TrialSource.choices, default=TrialSource.MANUAL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run_on", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(passed__lte=models.F("cases")), name="passed_at_most_cases"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} on {self.model_name}"
+
+    @property
+    def model_display(self) -> str:
+        return f"{self.model_name} {self.model_version}".strip()
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.cases if self.cases else 0.0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions.projects import export_views, import_views, views
+from decisions.projects import export_views, import_views, trial_views, views
 
 app_name = "projects"
 
@@ -20,6 +20,16 @@ urlpatterns = [
         name="import_detail",
     ),
     path("<id:project_id>/export/", export_views.export_page, name="export"),
+    path("<id:project_id>/trials/", trial_views.trials_page, name="trials"),
+    path("<id:project_id>/trials/add/", trial_views.trial_add, name="trial_add"),
+    path("<id:project_id>/trials/import/", trial_views.trial_import, name="trial_import"),
+    path("<id:project_id>/trials/compare/", trial_views.trial_compare, name="trial_compare"),
+    path("<id:project_id>/trials/pass-mark/", trial_views.pass_mark_set, name="pass_mark"),
+    path(
+        "<id:project_id>/trials/<id:trial_id>/delete/",
+        trial_views.trial_delete,
+        name="trial_delete",
+    ),
     path(
         "<id:project_id>/export/<slug:target>/<slug:part>/",
         export_views.export_download,

@@ -77,6 +77,7 @@ def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     # so this stage lists them without importing from the stages after it.
     context = {
         "draft_run": project.wizard_runs.filter(status="draft").only("pk").first(),
+        "latest_trial": project.trials.defer("results", "note").last(),
         "decisions": project.decisions.only(
             "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
         ),

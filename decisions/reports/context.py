@@ -7,6 +7,7 @@ the live flowchart definition: a saved report reads the same forever.
 from __future__ import annotations
 
 from decisions.projects.readiness import readiness
+from decisions.projects.trial_chart import trials_chart_svg
 from decisions.records.models import Decision, ReviewStatus
 from decisions.reports.chart import bar_chart_svg
 
@@ -49,12 +50,26 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "path_view": snapshot.get("path_view", []),
         # As the evidence stood when the decision was saved.
         "readiness": readiness(explanation["evidence"].get("with_expected_output", 0)),
+        **saved_trials(explanation["evidence"]),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
             example_row(example, labels, for_pdf=for_pdf) for example in decision.examples
         ],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
+    }
+
+
+def saved_trials(evidence: dict) -> dict:
+    """The trials and pass mark saved with the decision, with their chart."""
+    trials = evidence.get("trials", [])
+    pass_mark = evidence.get("pass_mark", 0.8)
+    rows = [{**trial, "meets": trial["passed"] >= pass_mark * trial["cases"]} for trial in trials]
+    title = f"Pass rate per prompt revision, with 95% intervals; pass mark {pass_mark:.0%}"
+    return {
+        "trials": rows,
+        "pass_mark_percent": round(pass_mark * 100),
+        "trials_chart": trials_chart_svg(trials, pass_mark, title=title),
     }
 
 

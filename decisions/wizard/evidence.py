@@ -1,14 +1,15 @@
-"""A project's failed examples as flowchart Evidence, in one query."""
+"""A project's failed examples and measured trials as flowchart Evidence, in two queries."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from decisions.flowchart.evidence import Evidence
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.projects.models import Project
+from decisions.projects.trials import project_trials
 
 
 @dataclass
@@ -28,4 +29,5 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
         _ExampleFacts(failure_type, techniques or [], "yes" if has_expected else "", iterations)
         for failure_type, techniques, has_expected, iterations in rows
     )
-    return Evidence.from_examples(facts, vocabulary)
+    evidence = Evidence.from_examples(facts, vocabulary)
+    return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)

@@ -1,0 +1,189 @@
+"""Reading a trial's case-by-case results from an eval tool: promptfoo's `--output` JSON, or a
+plain CSV of case id and pass/fail. One file is one trial; a file that is not one refuses whole,
+with the row or the reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from decisions.projects.imports import ImportRefused, Problem, decode_utf8
+
+PASS_WORDS = {"pass", "passed", "true", "1", "yes", "y", "ok"}
+FAIL_WORDS = {"fail", "failed", "false", "0", "no", "n", "error"}
+CASE_COLUMNS = ("case_id", "case", "id", "test", "description")
+PASS_COLUMNS = ("pass", "passed", "success", "result", "outcome")
+
+
+@dataclass(frozen=True)
+class TrialResults:
+    results: dict[str, bool]  # case id -> passed
+    model: str = ""  # what the file says ran, when it says
+    label: str = ""
+
+    @property
+    def cases(self) -> int:
+        return len(self.results)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.results.values())
+
+
+def read_trial_file(raw: bytes, filename: str, *, max_bytes: int) -> TrialResults:
+    if len(raw) > max_bytes:
+        raise ImportRefused(
+            [Problem(f"The file is {len(raw):,} bytes; the limit is {max_bytes:,}.")]
+        )
+    if b"\x00" in raw:
+        raise ImportRefused([Problem("The file holds a NUL byte: export it as JSON or CSV.")])
+    text = decode_utf8(raw)
+    looks_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
+    results = _promptfoo(text) if looks_json else _csv(text)
+    if not results.results:
+        raise ImportRefused([Problem("The file holds no test results.")])
+    return results
+
+
+def _promptfoo(text: str) -> TrialResults:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            [
+                Problem(
+                    f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {error.lineno}"
+                )
+            ]
+        ) from None
+    rows = _promptfoo_rows(document)
+    runs = {(_prompt_of(row), _provider_of(row)) for row in rows}
+    if len(runs) > 1:
+        listed = "; ".join(
+            f"{prompt or 'prompt'} on {provider}" for prompt, provider in sorted(runs)
+        )
+        raise ImportRefused(
+            [
+                Problem(
+                    f"The file holds {len(runs)} prompt and model combinations ({listed}); one "
+                    "trial is one prompt on one model. Run promptfoo with one of each, or "
+                    "filter the output first."
+                )
+            ]
+        )
+    results: dict[str, bool] = {}
+    problems = []
+    for index, row in enumerate(rows, start=1):
+        case = _case_of(row, index)
+        passed = row.get("success")
+        if passed is None:
+            passed = (row.get("gradingResult") or {}).get("pass")
+        if not isinstance(passed, bool):
+            problems.append(Problem("has no pass or fail (success).", f"Result {index}"))
+            continue
+        if case in results:
+            problems.append(Problem(f"repeats the case “{case}”.", f"Result {index}"))
+            continue
+        results[case] = passed
+    if problems:
+        raise ImportRefused(problems)
+    [(prompt, provider)] = runs
+    return TrialResults(results, model=provider, label=prompt)
+
+
+def _promptfoo_rows(document) -> list[dict]:
+    """The list of results: `results.results` in promptfoo's output (v2 to v4)."""
+    found = document.get("results") if isinstance(document, dict) else None
+    if isinstance(found, dict):
+        found = found.get("results")
+    if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+        raise ImportRefused(
+            [
+                Problem(
+                    "This is not promptfoo output: it has no list of results "
+                    "(promptfoo eval --output results.json writes one)."
+                )
+            ]
+        )
+    return found
+
+
+def _prompt_of(row: dict) -> str:
+    prompt = row.get("prompt") or {}
+    return str(prompt.get("label") or prompt.get("raw") or row.get("promptIdx", ""))[:200]
+
+
+def _provider_of(row: dict) -> str:
+    provider = row.get("provider")
+    if isinstance(provider, dict):
+        return str(provider.get("label") or provider.get("id") or "")
+    return str(provider or "")
+
+
+def _case_of(row: dict, index: int) -> str:
+    test_case = row.get("testCase") or {}
+    if test_case.get("description"):
+        return str(test_case["description"])
+    if "testIdx" in row:
+        return f"case {row['testIdx'] + 1}"
+    return f"case {index}"
+
+
+def _csv(text: str) -> TrialResults:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise ImportRefused([Problem("The CSV is empty.")])
+    header = [cell.strip().lower() for cell in rows[0]]
+    case_column = next((header.index(c) for c in CASE_COLUMNS if c in header), None)
+    pass_column = next((header.index(c) for c in PASS_COLUMNS if c in header), None)
+    if case_column is None or pass_column is None:
+        raise ImportRefused(
+            [
+                Problem(
+                    "The CSV needs a case id column (case_id) and a result column (pass), "
+                    f"but its header is: {', '.join(rows[0])}.",
+                    row="Row 1",
+                )
+            ]
+        )
+    results: dict[str, bool] = {}
+    problems = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        where = f"Row {number}"
+        case = cells[case_column].strip() if case_column < len(cells) else ""
+        word = cells[pass_column].strip().lower() if pass_column < len(cells) else ""
+        if not case:
+            problems.append(Problem("has no case id.", where, rows[0][case_column]))
+        elif case in results:
+            problems.append(Problem(f"repeats the case “{case}”.", where, rows[0][case_column]))
+        elif word not in PASS_WORDS | FAIL_WORDS:
+            problems.append(Problem(f"“{word}” is not pass or fail.", where, rows[0][pass_column]))
+        else:
+            results[case] = word in PASS_WORDS
+    if problems:
+        raise ImportRefused(problems)
+    return TrialResults(results)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    fixed: list[str]  # failed in the first, passed in the second
+    broken: list[str]  # passed in the first, failed in the second
+    still_failing: list[str]
+    still_passing: int
+    only_in_one: int
+
+
+def compare(first: dict[str, bool], second: dict[str, bool]) -> Comparison:
+    shared = [case for case in first if case in second]
+    return Comparison(
+        fixed=[c for c in shared if not first[c] and second[c]],
+        broken=[c for c in shared if first[c] and not second[c]],
+        still_failing=[c for c in shared if not first[c] and not second[c]],
+        still_passing=sum(1 for c in shared if first[c] and second[c]),
+        only_in_one=len(set(first) ^ set(second)),
+    )

@@ -1,0 +1,186 @@
+"""Measured prompt trials: the page with the chart, adding or importing a trial, the pass mark,
+and comparing two trials case by case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from decisions.accounts.access import Need
+from decisions.lib.htmx import HtmxHttpRequest
+from decisions.projects.access import get_project
+from decisions.projects.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
+from decisions.projects.imports import ImportRefused, grouped
+from decisions.projects.models import Project, TrialSource
+from decisions.projects.trial_chart import trials_chart_svg
+from decisions.projects.trial_imports import compare, read_trial_file
+from decisions.projects.trials import project_trials
+
+TRIALS_URL = "projects:trials"
+
+
+def trials_context(project: Project) -> dict:
+    """The trials table and chart, from the same numbers the wizard reads."""
+    trials = [trial.to_dict() for trial in project_trials(project)]
+    pass_mark = project.pass_mark / 100
+    title = f"Pass rate per prompt revision, with 95% intervals; pass mark {project.pass_mark}%"
+    return {
+        "trial_rows": list(zip(project.trials.all(), trials, strict=True)),
+        "trials_chart": trials_chart_svg(trials, pass_mark, title=title),
+    }
+
+
+@login_required
+@require_GET
+def trials_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.READ)
+    return _render(request, project, membership)
+
+
+def _render(request, project, membership, *, status=200, **forms) -> HttpResponse:
+    break_even = BreakEvenForm(request.GET if "cost_wrong" in request.GET else None)
+    context = {
+        "project": project,
+        "membership": membership,
+        **trials_context(project),
+        "trial_form": forms.get("trial_form") or TrialForm(prefix="trial"),
+        "import_form": forms.get("import_form") or TrialForm(prefix="import", with_counts=False),
+        "file_form": forms.get("file_form") or TrialFileForm(),
+        "pass_mark_form": forms.get("pass_mark_form")
+        or PassMarkForm(initial={"pass_mark": project.pass_mark, "version": project.version}),
+        "break_even_form": break_even,
+        "break_even": break_even.break_even(),
+        "problem_groups": forms.get("problem_groups", []),
+    }
+    return render(request, "projects/trials.html", context, status=status)
+
+
+@login_required
+@require_POST
+def trial_add(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.EDIT)
+    form = TrialForm(request.POST, prefix="trial")
+    if not form.is_valid():
+        return _render(request, project, membership, status=422, trial_form=form)
+    with transaction.atomic():
+        form.instance.project = project
+        form.instance.created_by = request.user
+        trial = form.save()
+        project.touch()
+    messages.success(request, f"Trial “{trial.label}” recorded: {trial.passed} of {trial.cases}.")
+    return redirect(TRIALS_URL, project.pk)
+
+
+@login_required
+@require_POST
+def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.EDIT)
+    form = TrialForm(request.POST, prefix="import", with_counts=False)
+    file_form = TrialFileForm(request.POST, request.FILES)
+    problems = []
+    if form.is_valid() and file_form.is_valid():
+        upload = file_form.cleaned_data["file"]
+        try:
+            results = read_trial_file(
+                upload.read(settings.IMPORT_MAX_BYTES + 1),
+                upload.name,
+                max_bytes=settings.IMPORT_MAX_BYTES,
+            )
+        except ImportRefused as refusal:
+            problems = refusal.problems
+        else:
+            trial = _save_imported(form, project, request.user, results, upload.name)
+            messages.success(
+                request,
+                f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed.",
+            )
+            return redirect(TRIALS_URL, project.pk)
+    return _render(
+        request,
+        project,
+        membership,
+        status=422,
+        import_form=form,
+        file_form=file_form,
+        problem_groups=grouped(problems),
+    )
+
+
+def _save_imported(form, project, user, results, filename: str):
+    trial = form.save(commit=False)
+    trial.project = project
+    trial.created_by = user
+    trial.label = trial.label or results.label or filename
+    trial.model_name = trial.model_name or results.model or "unknown model"
+    trial.cases, trial.passed = results.cases, results.passed
+    trial.results = results.results
+    trial.source = TrialSource.PROMPTFOO if filename.lower().endswith(".json") else TrialSource.CSV
+    with transaction.atomic():
+        trial.save()
+        project.touch()
+    return trial
+
+
+@login_required
+@require_POST
+def trial_delete(request: HtmxHttpRequest, project_id: int, trial_id: int) -> HttpResponse:
+    project, _ = get_project(request.user, project_id, Need.EDIT)
+    trial = project.trials.filter(pk=trial_id).first()
+    if trial is None:
+        raise Http404("No such trial.")
+    with transaction.atomic():
+        trial.delete()
+        project.touch()
+    messages.success(request, f"Trial “{trial.label}” deleted.")
+    return redirect(TRIALS_URL, project.pk)
+
+
+@login_required
+@require_POST
+def pass_mark_set(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.EDIT)
+    form = PassMarkForm(request.POST)
+    if not form.is_valid():
+        return _render(request, project, membership, status=422, pass_mark_form=form)
+    saved = Project.objects.filter(pk=project.pk, version=form.cleaned_data["version"]).update(
+        pass_mark=form.cleaned_data["pass_mark"], version=F("version") + 1
+    )
+    if not saved:
+        form.add_error(
+            None,
+            "Someone changed the project meanwhile; nothing was overwritten. The pass mark is "
+            f"now {Project.objects.get(pk=project.pk).pass_mark}%: check it and save again.",
+        )
+        return _render(request, project, membership, status=409, pass_mark_form=form)
+    project.touch()
+    messages.success(request, f"Pass mark set to {form.cleaned_data['pass_mark']}%.")
+    return redirect(TRIALS_URL, project.pk)
+
+
+@login_required
+@require_GET
+def trial_compare(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, _ = get_project(request.user, project_id, Need.READ)
+    try:
+        ids = [int(request.GET.get(key, "")) for key in ("a", "b")]
+    except ValueError:
+        raise Http404("Choose two trials of this project.") from None
+    chosen = {trial.pk: trial for trial in project.trials.filter(pk__in=ids)}
+    if any(trial_id not in chosen for trial_id in ids):
+        raise Http404("Choose two trials of this project.")
+    first, second = (chosen[trial_id] for trial_id in ids)
+    context = {
+        "project": project,
+        "first": first,
+        "second": second,
+        "comparison": compare(first.results, second.results)
+        if first.results and second.results
+        else None,
+    }
+    return render(request, "projects/trial_compare.html", context)
