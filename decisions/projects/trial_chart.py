@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 64
+LEFT, RIGHT, TOP, BOTTOM = 44, 100, 16, 64
 PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997")
 SHAPES = ("circle", "square", "diamond", "triangle", "circle", "square")
 
@@ -42,7 +42,8 @@ def trials_chart_svg(trials: Sequence[Mapping], pass_mark: float, *, title: str)
     parts.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{mark_y:.1f}" y2="{mark_y:.1f}" '
         'stroke="#dc3545" stroke-width="1.5" stroke-dasharray="6 4"/>'
-        f'<text x="{WIDTH - RIGHT}" y="{mark_y - 5:.1f}" text-anchor="end" font-size="11" '
+        # In the right margin, where no trial's point can sit on it.
+        f'<text x="{WIDTH - RIGHT + 6}" y="{mark_y + 4:.1f}" font-size="11" '
         f'fill="#dc3545">pass mark {pass_mark * 100:.0f}%</text>'
     )
     for index, trial in enumerate(trials):
