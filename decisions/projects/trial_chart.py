@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from decisions.projects.trials import project_trials
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 44, 100, 16, 64
 PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997")
@@ -103,3 +105,10 @@ def _legend(models: Sequence[str]) -> str:
 def _short(text: str, limit: int = 14) -> str:
     """Chart labels only: the table beside the chart carries the full text."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def trials_chart_for(project) -> str:
+    """The chart of a project's trials as they stand now, against its pass mark."""
+    trials = [trial.to_dict() for trial in project_trials(project)]
+    title = f"Pass rate per prompt revision, with 95% intervals; pass mark {project.pass_mark}%"
+    return trials_chart_svg(trials, project.pass_mark / 100, title=title)

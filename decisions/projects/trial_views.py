@@ -18,7 +18,7 @@ from decisions.projects.access import get_project
 from decisions.projects.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
 from decisions.projects.imports import ImportRefused, grouped
 from decisions.projects.models import Project, TrialSource
-from decisions.projects.trial_chart import trials_chart_svg
+from decisions.projects.trial_chart import trials_chart_for
 from decisions.projects.trial_imports import compare, read_trial_file
 from decisions.projects.trials import project_trials
 
@@ -28,11 +28,9 @@ TRIALS_URL = "projects:trials"
 def trials_context(project: Project) -> dict:
     """The trials table and chart, from the same numbers the wizard reads."""
     trials = [trial.to_dict() for trial in project_trials(project)]
-    pass_mark = project.pass_mark / 100
-    title = f"Pass rate per prompt revision, with 95% intervals; pass mark {project.pass_mark}%"
     return {
         "trial_rows": list(zip(project.trials.all(), trials, strict=True)),
-        "trials_chart": trials_chart_svg(trials, pass_mark, title=title),
+        "trials_chart": trials_chart_for(project),
     }
 
 

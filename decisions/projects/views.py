@@ -29,6 +29,7 @@ from decisions.projects.table import (
     ExampleFilter,
     sorted_examples,
 )
+from decisions.projects.trial_chart import trials_chart_for
 from decisions.projects.vocabulary import failure_type_choices
 
 PROJECTS_PER_PAGE = 20
@@ -78,6 +79,7 @@ def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     context = {
         "draft_run": project.wizard_runs.filter(status="draft").only("pk").first(),
         "latest_trial": project.trials.defer("results", "note").last(),
+        "trials_chart": trials_chart_for(project),
         "decisions": project.decisions.only(
             "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
         ),

@@ -178,5 +178,5 @@ def test_project_page_queries_do_not_grow_with_examples(
     for i in range(30):
         make_example(project, title=f"Example {i}")
     client.force_login(alice)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(f"/projects/{project.pk}/")
