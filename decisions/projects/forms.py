@@ -75,13 +75,20 @@ class ProjectForm(VersionedForm):
         return cleaned
 
 
-class ExampleForm(VersionedForm):
-    techniques_tried = forms.MultipleChoiceField(
-        label="Prompt techniques already tried",
-        choices=technique_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+def technique_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=technique_choices, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+def in_vocabulary_order(chosen) -> list[str]:
+    """Technique ids in the vocabulary's order, so equal choices are stored equally."""
+    chosen = set(chosen)
+    return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+
+
+class ExampleForm(VersionedForm):
+    techniques_tried = technique_field("Prompt techniques already tried")
 
     class Meta:
         model = FailedExample
@@ -111,8 +118,7 @@ class ExampleForm(VersionedForm):
         self.fields["bad_output"].required = True
 
     def clean_techniques_tried(self) -> list[str]:
-        chosen = set(self.cleaned_data["techniques_tried"])
-        return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+        return in_vocabulary_order(self.cleaned_data["techniques_tried"])
 
 
 class BulkExamplesForm(forms.Form):
@@ -232,12 +238,7 @@ class ExportForm(StatedLimitsMixin, forms.Form):
 
 
 class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
-    techniques = forms.MultipleChoiceField(
-        label="Techniques this revision used",
-        choices=technique_choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    techniques = technique_field("Techniques this revision used")
 
     class Meta:
         model = PromptTrial
@@ -271,8 +272,7 @@ class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
         self.helper.disable_csrf = True
 
     def clean_techniques(self) -> list[str]:
-        chosen = set(self.cleaned_data["techniques"])
-        return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+        return in_vocabulary_order(self.cleaned_data["techniques"])
 
     def clean(self) -> dict:
         cleaned = super().clean()
