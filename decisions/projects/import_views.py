@@ -44,7 +44,7 @@ def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "form": form,
         "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
         "shapes": imports.SHAPE_LABELS,
-        "max_megabytes": request_limits(),
+        "limits": import_limits(),
         "recent": project.imports.only(
             "pk", "filename", "status", "imported_count", "row_count", "created_at"
         )[:5],
@@ -53,7 +53,7 @@ def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     return render(request, "projects/import_upload.html", context, status=status)
 
 
-def request_limits() -> dict:
+def import_limits() -> dict:
     return {"megabytes": settings.IMPORT_MAX_BYTES / 1_000_000, "rows": settings.IMPORT_MAX_ROWS}
 
 

@@ -107,8 +107,10 @@ def _short(text: str, limit: int = 14) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def trials_chart_for(project) -> str:
-    """The chart of a project's trials as they stand now, against its pass mark."""
-    trials = [trial.to_dict() for trial in project_trials(project)]
+def trials_chart_for(project, trials: Sequence[Mapping] | None = None) -> str:
+    """The chart of a project's trials as they stand now, against its pass mark; `trials`
+    (as `Trial.to_dict()`) when the caller already has them."""
+    if trials is None:
+        trials = [trial.to_dict() for trial in project_trials(project)]
     title = f"Pass rate per prompt revision, with 95% intervals; pass mark {project.pass_mark}%"
     return trials_chart_svg(trials, project.pass_mark / 100, title=title)

@@ -30,7 +30,7 @@ def trials_context(project: Project) -> dict:
     trials = [trial.to_dict() for trial in project_trials(project)]
     return {
         "trial_rows": list(zip(project.trials.all(), trials, strict=True)),
-        "trials_chart": trials_chart_for(project),
+        "trials_chart": trials_chart_for(project, trials),
     }
 
 

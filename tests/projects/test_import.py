@@ -423,3 +423,8 @@ def test_the_same_problem_in_many_rows_is_listed_once(logged_in, project):
         "map it in the preview." in html
     )
     assert "8 problems in 8 rows" in html
+
+
+def test_the_upload_page_states_the_limits(logged_in, project):
+    html = logged_in.get(f"/projects/{project.pk}/import/").content.decode()
+    assert "up to 5 MB and 5,000 rows." in html
