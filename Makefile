@@ -8,7 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres e2e e2e-repeat lint format migrations-check bench install install-dev clean
+.PHONY: run test test-postgres e2e e2e-repeat lint format migrations-check check-deploy bench \
+	install install-dev clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1) and none was found:" \
@@ -65,6 +66,15 @@ format: install-dev
 
 migrations-check: install-dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Django's deployment checks with the settings a production server runs (README, Deploying):
+# HTTPS only, HSTS, secure cookies, its own secret key, SMTP, hashed static files.
+PRODUCTION_ENV := DEBUG=false ALLOWED_HOSTS=decisions.example.com SECURE_COOKIES=true \
+	SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true \
+	SECURE_HSTS_PRELOAD=true STATIC_MANIFEST=true EMAIL_HOST=smtp.example.com
+check-deploy: install
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its time covers every other middleware and the view.
+    "decisions.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,6 +166,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prompt or Model? <noreply@localhost>")
 
+# /healthz reports the task queue as stalled when a task has waited longer than this.
+HEALTH_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_TASK_WAIT_SECONDS", "600"))
+
 # A PDF render that runs longer is stopped and recorded as failed.
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 
@@ -253,7 +258,9 @@ LOGGING = {
     "loggers": {
         # Django's defaults give these handlers of their own, which would skip the filter.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Our request line (decisions.requests) replaces runserver's; its errors still show.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "decisions.requests": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.urls.converters import get_converters
 from django.views.generic import RedirectView
 
 from decisions.lib.converters import IdConverter
+from decisions.lib.health import healthz
 
 # Before the includes below: their URL patterns use <id:...>. Django refuses a second
 # registration, which a re-import after a failed first import would attempt.
@@ -16,10 +18,18 @@ if "id" not in get_converters():
 
 from decisions.api.api import api  # noqa: E402  (its URLs use the converter above)
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Resolved per request, not at import: with STATIC_MANIFEST the hashed name exists only
+    # after collectstatic, and `manage.py check` must load the URLs before that.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico even when the page names another icon.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -59,6 +59,7 @@ def ok(*codes: int) -> frozenset[int]:
 MATRIX: dict[str, list] = {
     "": [Open("get", ok(302), ok(302))],
     "favicon.ico": [Open("get", ok(301), ok(301))],
+    "healthz": [Open("get", ok(200), ok(200))],
     "login": [Open("get", ok(200), ok(302))],
     "logout": [Open("post", ok(302), ok(302))],
     "accounts:signup": [Open("get", ok(200), ok(302))],

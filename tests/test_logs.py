@@ -27,10 +27,11 @@ def test_a_valid_token_in_a_4xx_path_is_redacted(client, alice, project, log_out
     token = token_from(create_link(client, decision))
     client.logout()
     assert client.get(f"/s/{token}/no-such-page").status_code == 404
-    logging.getLogger("django.server").info('"GET /s/%s/ HTTP/1.1" 200 1234', token)
+    logging.getLogger("django.server").warning('"GET /s/%s/ HTTP/1.1" 200 1234', token)
 
     written = log_output.getvalue()
     assert "Not Found: /s/[redacted]/no-such-page" in written
+    assert "method=GET path=/s/[redacted]/no-such-page status=404" in written
     assert '"GET /s/[redacted]/ HTTP/1.1" 200 1234' in written
     assert token not in written
 
@@ -39,3 +40,28 @@ def test_other_paths_are_logged_as_they_are(client, alice, log_output):
     client.force_login(alice)
     client.get("/projects/987654/")
     assert "Not Found: /projects/987654/" in log_output.getvalue()
+
+
+def test_one_structured_line_per_request_with_user_path_status_and_time(
+    client, alice, project, log_output
+):
+    client.force_login(alice)
+    client.get(f"/projects/{project.pk}/", headers={"HX-Request": "true"})
+
+    lines = [line for line in log_output.getvalue().splitlines() if line.startswith("method=")]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"method=GET path=/projects/{project.pk}/ status=200 ms=")
+    assert lines[0].endswith(f" user={alice.pk} htmx=1")
+    milliseconds = float(lines[0].split(" ms=")[1].split()[0])
+    assert milliseconds > 0
+
+
+def test_an_anonymous_request_is_logged_with_a_dash(client, log_output):
+    client.get("/accounts/login/")
+    assert "method=GET path=/accounts/login/ status=200 ms=" in log_output.getvalue()
+    assert " user=- htmx=0" in log_output.getvalue()
+
+
+def test_a_path_with_spaces_or_quotes_stays_one_parseable_field(client, log_output):
+    client.get('/no such "page"')
+    assert 'path="/no such \\"page\\"" status=404' in log_output.getvalue()

@@ -1,0 +1,61 @@
+"""`/healthz`: what a load balancer or an uptime check asks before sending users here.
+
+It answers 200 when the database answers and the task queue is moving, 503 otherwise, with a
+small JSON body that says which part failed. It needs no login and shows no user data.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult
+
+
+def database_status() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"}
+    return {"ok": True}
+
+
+def task_queue_status() -> dict:
+    """The queue is stalled when a task has waited longer than HEALTH_TASK_WAIT_SECONDS: no
+    worker is taking work (none running, or all stuck)."""
+    try:
+        waiting = DBTaskResult.objects.ready()
+        count = waiting.count()
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    except DatabaseError as error:
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"}
+    waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    status = {"ok": True, "waiting": count, "oldest_waiting_seconds": round(waited)}
+    limit = timedelta(seconds=settings.HEALTH_TASK_WAIT_SECONDS).total_seconds()
+    if waited > limit:
+        status.update(
+            ok=False,
+            error=f"the oldest waiting task has waited {round(waited)} s, over the "
+            f"{round(limit)} s limit: is a worker (manage.py db_worker) running?",
+        )
+    return status
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = database_status()
+    # Without a database there is no queue to ask about.
+    tasks = task_queue_status() if database["ok"] else {"ok": False, "error": "no database"}
+    healthy = database["ok"] and tasks["ok"]
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "database": database, "tasks": tasks},
+        status=200 if healthy else 503,
+    )
