@@ -26,7 +26,7 @@ from decisions.wizard.views import current_step, render_panel
 @login_required
 @require_POST
 def run_finish(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
-    run, _ = get_run(request.user, run_id, Need.EDIT)
+    run = get_run(request.user, run_id, Need.EDIT)
     try:
         decision = decision_create(run=run, user=request.user)
     except ValidationError as error:

@@ -2,13 +2,24 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from decisions.accounts.access import Need, require_membership
-from decisions.accounts.models import Membership
+from decisions.accounts.access import Need, require_role, role_in_team
 from decisions.wizard.models import WizardRun
 
 
-def get_run(user, run_id: int, need: Need) -> tuple[WizardRun, Membership]:
-    run = WizardRun.objects.select_related("project", "project__team").filter(pk=run_id).first()
+def get_run(user, run_id: int, need: Need) -> WizardRun:
+    """The run, if the user's role in its project's team allows `need`; else 404 or 403.
+
+    One query: every wizard step starts here, so the access check rides along.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    run = (
+        WizardRun.objects.select_related("project", "project__team")
+        .annotate(member_role=role_in_team(user, "project__team"))
+        .filter(pk=run_id)
+        .first()
+    )
     if run is None:
         raise Http404("No such wizard run.")
-    return run, require_membership(user, run.project.team_id, need)
+    require_role(run.member_role, need)
+    return run

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Count, IntegerField, Max, Q, Sum
+from django.db.models.functions import Cast
 
 from decisions.flowchart.evidence import Evidence
 from decisions.flowchart.vocabulary import Vocabulary
@@ -12,22 +13,26 @@ from decisions.projects.models import Project
 from decisions.projects.trials import project_trials
 
 
-@dataclass
-class _ExampleFacts:
-    failure_type: str
-    techniques_tried: list[str]
-    expected_output: str
-    iterations: int
-
-
 def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
-    # Only whether an expected output exists matters here, not its up-to-20,000 characters.
-    rows = project.examples.annotate(
-        has_expected=ExpressionWrapper(~Q(expected_output=""), output_field=BooleanField())
-    ).values_list("failure_type", "techniques_tried", "has_expected", "iterations")
-    facts = (
-        _ExampleFacts(failure_type, techniques or [], "yes" if has_expected else "", iterations)
-        for failure_type, techniques, has_expected, iterations in rows
+    # Grouped in the database: one row per failure type and set of techniques tried (a few
+    # rows, whatever the number of examples), never the examples' texts. Every wizard step
+    # asks for this, so it must not grow with the project.
+    groups = (
+        project.examples.order_by()
+        .values("failure_type", "techniques_tried")
+        .annotate(
+            count=Count("pk"),
+            with_expected=Sum(Cast(~Q(expected_output=""), IntegerField())),
+            most_iterations=Max("iterations"),
+        )
     )
-    evidence = Evidence.from_examples(facts, vocabulary)
+    counts = dict.fromkeys(vocabulary.failure_type_ids, 0)
+    tried: set[str] = set()
+    with_expected = most_iterations = 0
+    for group in groups:
+        counts[group["failure_type"]] = counts.get(group["failure_type"], 0) + group["count"]
+        tried.update(group["techniques_tried"] or [])
+        with_expected += group["with_expected"]
+        most_iterations = max(most_iterations, group["most_iterations"])
+    evidence = Evidence(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
     return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)

@@ -66,7 +66,7 @@ def run_start(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def run_resume(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
-    run, _ = get_run(request.user, run_id, Need.EDIT)
+    run = get_run(request.user, run_id, Need.EDIT)
     if not run.is_draft:
         return _closed_run_redirect(request, run)
     return redirect(step_url(run, current_step(run)))
@@ -75,7 +75,7 @@ def run_resume(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def run_discard(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
-    run, _ = get_run(request.user, run_id, Need.EDIT)
+    run = get_run(request.user, run_id, Need.EDIT)
     services.run_discard(run=run)
     messages.success(request, "Wizard run discarded. Saved decisions are unchanged.")
     return redirect("projects:detail", project_id=run.project_id)
@@ -84,7 +84,7 @@ def run_discard(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HtmxHttpRequest, run_id: int, node_id: str) -> HttpResponse:
-    run, _ = get_run(request.user, run_id, Need.EDIT)
+    run = get_run(request.user, run_id, Need.EDIT)
     if not run.is_draft:
         return _closed_run_redirect(request, run)
     definition = run.definition()
@@ -125,7 +125,7 @@ def step(request: HtmxHttpRequest, run_id: int, node_id: str) -> HttpResponse:
 @login_required
 @require_GET
 def review(request: HtmxHttpRequest, run_id: int) -> HttpResponse:
-    run, _ = get_run(request.user, run_id, Need.EDIT)
+    run = get_run(request.user, run_id, Need.EDIT)
     if not run.is_draft:
         return _closed_run_redirect(request, run)
     if current_step(run) != REVIEW:

@@ -1,126 +1,109 @@
-"""`manage.py bench`: how fast the main pages are, as ratios against a baseline page.
+"""`manage.py bench` (`make bench`): our pages against references measured in the same run.
 
-Everything runs in a throwaway test database created for the run, so it measures our code
-and not the data someone happens to have. Absolute times depend on the machine; the ratios
-against the baseline measured in the same run are what to compare between commits.
+Everything runs in a throwaway database built for the run (decisions/reports/benchmark/), so
+it measures our code at a real size and not the data someone happens to have. Absolute times
+depend on the machine; the ratios against references timed in the same run are what to
+compare between commits. `--live N` drives N concurrent wizard clients against gunicorn.
 """
 
 from __future__ import annotations
 
-import statistics
+import logging
+import os
+import platform
+import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from pathlib import Path
 
-from django.core.cache import cache
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from decisions.accounts.services import team_create, user_signup
-from decisions.projects.models import FailedExample, Project
-from decisions.records.services import decision_create
-from decisions.reports.context import report_context
-from decisions.reports.pdf import render_pdf
-from decisions.wizard.models import WizardRun
+from decisions.reports.benchmark import data as bench_data
+from decisions.reports.benchmark.cases import Cases, targets
+from decisions.reports.benchmark.measure import targets_markdown
 
-PROMPT_ANSWERS = {"symptom": "tone", "spelled_out": "no"}
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 class Command(BaseCommand):
-    help = "Time the main pages against a baseline page, in a throwaway database."
+    help = "Time the main pages against references, in a throwaway database of a real size."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--repeat", type=int, default=15, help="runs per page (median)")
+        parser.add_argument("--repeat", type=int, default=30, help="runs per page")
+        parser.add_argument(
+            "--small", action="store_true", help=f"a small data set ({bench_data.SMALL})"
+        )
+        parser.add_argument(
+            "--live", type=int, metavar="N", help="drive N concurrent wizard clients instead"
+        )
+        parser.add_argument("--seconds", type=float, default=60, help="how long --live runs")
+        parser.add_argument(
+            "--kill-after",
+            type=float,
+            metavar="S",
+            help="with --live: SIGKILL the server after S seconds, then start it again",
+        )
 
     def handle(self, *args, **options) -> None:
-        # WhiteNoise warns that collectstatic has not run; pages here need no static files.
+        # One request line per benchmark request would bury the table.
+        logging.getLogger("decisions.requests").setLevel(logging.WARNING)
+        # WhiteNoise warns that collectstatic has not run; these pages need no static files.
         warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+        size = bench_data.SMALL if options["small"] else bench_data.FULL
         setup_test_environment()
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-        try:
-            with override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-            ):
-                self._run(options["repeat"])
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-            teardown_test_environment()
-
-    def _run(self, repeat: int) -> None:
-        user = user_signup(username="bench", email="bench@example.com", password="bench-pass-1")
-        team = team_create(user=user, name="Bench team")
-        small = self._project(team, user, "One example", 1)
-        large = self._project(team, user, "Two hundred examples", 200)
-        small_decision = self._decision(small, user)
-        self._decision(large, user)
-        run = WizardRun.objects.create(project=large, created_by=user)
-
-        anonymous, client = Client(), Client()
-        client.force_login(user)
-
-        def get(who: Client, url: str) -> Callable[[], None]:
-            def request() -> None:
-                response = who.get(url)
-                assert response.status_code == 200, (url, response.status_code)
-
-            return request
-
-        def pdf_uncached() -> None:
-            cache.clear()
-            render_pdf(report_context(small_decision))
-
-        cases = [
-            ("baseline: login page", get(anonymous, "/accounts/login/"), repeat),
-            ("project list", get(client, "/projects/"), repeat),
-            ("project page, 1 example", get(client, f"/projects/{small.pk}/"), repeat),
-            ("project page, 200 examples", get(client, f"/projects/{large.pk}/"), repeat),
-            ("wizard step, 200 examples", get(client, f"/wizard/runs/{run.pk}/q/symptom/"), repeat),
-            ("report, 1 example", get(client, f"/projects/{small.pk}/decisions/1/"), repeat),
-            ("report, 200 examples", get(client, f"/projects/{large.pk}/decisions/1/"), repeat),
-            ("PDF render, 1 example", pdf_uncached, max(3, repeat // 5)),
-        ]
-        baseline = None
-        self.stdout.write(f"{'case':32} {'median ms':>10} {'x baseline':>11}")
-        for name, action, runs in cases:
-            median = self._median_seconds(action, runs)
-            baseline = baseline or median
-            self.stdout.write(f"{name:32} {median * 1000:10.1f} {median / baseline:10.1f}x")
-
-    @staticmethod
-    def _median_seconds(action: Callable[[], None], runs: int) -> float:
-        action()  # warm up: template loading, caches
-        timings = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            action()
-            timings.append(time.perf_counter() - started)
-        return statistics.median(timings)
-
-    @staticmethod
-    def _project(team, user, name: str, examples: int) -> Project:
-        project = Project.objects.create(team=team, name=name, owner=user)
-        FailedExample.objects.bulk_create(
-            FailedExample(
-                project=project,
-                title=f"Example {index}",
-                input_text="Write a follow-up email. " * 20,
-                bad_output="Dear Valued Customer, " * 40,
-                expected_output="Hi Dana, " * 20,
-                failure_type=("tone", "format", "facts")[index % 3],
-                techniques_tried=["instructions"],
-                iterations=index % 12,
+        with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            # A file, not SQLite's in-memory test database: a forked child and gunicorn's
+            # workers must open it too.
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
+                Path(folder, "bench.sqlite3")
             )
-            for index in range(examples)
-        )
-        return project
+            old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+            try:
+                with override_settings(
+                    PASSWORD_HASHERS=FAST_HASHER,
+                    ROOT_URLCONF="decisions.reports.benchmark.references",
+                ):
+                    if options["live"]:
+                        self.live(size, options)
+                    else:
+                        self.table(size, options["repeat"])
+            finally:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+                teardown_test_environment()
 
-    @staticmethod
-    def _decision(project: Project, user):
-        run = WizardRun.objects.create(
-            project=project,
-            created_by=user,
-            answers={node: {"option": option} for node, option in PROMPT_ANSWERS.items()},
+    def table(self, size, repeat: int) -> None:
+        started = time.perf_counter()
+        data = bench_data.build(size)
+        self.stdout.write(f"Built {size} in {time.perf_counter() - started:.0f} s.")
+        cases = Cases(data, repeat)
+        table = cases.run_all()
+        self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n")
+        self.stdout.write(targets_markdown(targets(table, cases.memory)) + "\n")
+
+    def live(self, size, options) -> None:
+        from decisions.reports.benchmark.live import run_live
+
+        if connection.vendor == "sqlite" and not settings.DATABASES["default"]["NAME"]:
+            raise CommandError("--live needs a database file or server")
+        report = run_live(
+            size=size,
+            clients=options["live"],
+            seconds=options["seconds"],
+            kill_after=options["kill_after"],
+            out=self.stdout,
         )
-        return decision_create(run=run, user=user)
+        self.stdout.write(report.markdown())
+        if not report.passed:
+            raise CommandError(report.failure())
+
+
+def machine() -> str:
+    return (
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {connection.vendor} "
+        f"{connection.Database.sqlite_version if connection.vendor == 'sqlite' else ''}".rstrip()
+    )
