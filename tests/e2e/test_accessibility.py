@@ -1,0 +1,145 @@
+"""axe-core on every page type, as a PM, a viewer, a stranger and a stakeholder see them.
+
+A serious or critical violation fails the test, listed with its rule, its help text and the
+elements it found; minor and moderate ones are left to review.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.uploadedfile import SimpleUploadedFile
+from playwright.sync_api import expect
+
+from decisions.projects.importing import import_create
+from decisions.projects.models import PromptTrial
+from decisions.reports.models import ShareLink
+from decisions.wizard.models import WizardRun
+from tests.conftest import make_example
+from tests.e2e.test_review_flow import logged_in_page
+from tests.reports.conftest import save_decision
+
+BLOCKING = {"serious", "critical"}
+AXE = Axe()
+
+IMPORT_CSV = (
+    b"input,output,expected,category\n"
+    b"Write to Dana,Dear Valued Customer,Hi Dana,tone\n"
+    b"Summarise the call,A summary,Three bullets,not-a-type\n"
+)
+
+
+def blocking_violations(page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+def check(page, url: str, found: dict[str, list[str]], *, status_heading: str = "") -> None:
+    page.goto(url)
+    if status_heading:
+        expect(page.get_by_role("heading", name=status_heading)).to_be_visible()
+    else:
+        expect(page.locator("main, body").first).to_be_visible()
+    problems = blocking_violations(page)
+    if problems:
+        found[url] = problems
+
+
+@pytest.fixture
+def world(alice, bob, project, settings):
+    # Queued, not run: the PDF link shows its "being prepared" page, not a download.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    for index in range(3):
+        make_example(project, title=f"Too formal {index}")
+    example = make_example(project, title="Invents a policy", failure_type="facts")
+    PromptTrial.objects.create(
+        project=project,
+        label="Role and three examples",
+        model_name="gpt-4o-mini",
+        techniques=["role", "examples"],
+        cases=40,
+        passed=31,
+    )
+    decision = save_decision(project, alice, "prompt")
+    _, token = ShareLink.create(decision=decision, label="Steering", expiry="30", user=alice)
+    preview = import_create(
+        project=project,
+        user=alice,
+        upload=SimpleUploadedFile("failures.csv", IMPORT_CSV, content_type="text/csv"),
+    )
+    run = WizardRun.objects.create(project=project, created_by=alice)
+    return {
+        "project": project,
+        "example": example,
+        "decision": decision,
+        "token": token,
+        "preview": preview,
+        "run": run,
+    }
+
+
+def test_no_serious_or_critical_violation_on_any_page_type(chromium_browser, live_server, world):
+    project, decision, run = world["project"], world["decision"], world["run"]
+    base = f"/projects/{project.pk}"
+    report = f"{base}/decisions/{decision.revision}/"
+    found: dict[str, list[str]] = {}
+
+    stakeholder = chromium_browser.new_context(base_url=live_server.url).new_page()
+    for url in ("/accounts/login/", "/accounts/signup/", f"/s/{world['token']}/"):
+        check(stakeholder, url, found)
+    check(stakeholder, "/s/not-a-real-token/", found)
+    stakeholder.context.close()
+
+    owner = logged_in_page(chromium_browser, live_server.url, "alice")
+    for url in (
+        "/projects/",
+        "/projects/new/",
+        f"{base}/",
+        f"{base}/edit/",
+        f"{base}/examples/add/",
+        f"{base}/examples/{world['example'].pk}/",
+        f"{base}/import/",
+        f"{base}/imports/{world['preview'].pk}/",
+        f"{base}/export/",
+        f"{base}/trials/",
+        f"/wizard/runs/{run.pk}/q/symptom/",
+        report,
+        f"{base}/decisions/",
+        f"{report}report.pdf",
+        "/decisions/",
+        "/accounts/teams/",
+        f"/accounts/teams/{project.team_id}/",
+        "/accounts/tokens/",
+        "/accounts/password/",
+        "/projects/987654/",
+    ):
+        check(owner, url, found)
+    owner.context.close()
+
+    viewer = logged_in_page(chromium_browser, live_server.url, "bob")
+    check(viewer, f"{base}/edit/", found)  # 403
+    check(viewer, report, found)
+    viewer.context.close()
+
+    assert found == {}
+
+
+def test_the_review_step_has_no_serious_or_critical_violation(
+    chromium_browser, live_server, alice, project
+):
+    make_example(project)
+    run = WizardRun.objects.create(
+        project=project,
+        created_by=alice,
+        answers={"symptom": {"option": "tone"}, "spelled_out": {"option": "no"}},
+    )
+    found: dict[str, list[str]] = {}
+    owner = logged_in_page(chromium_browser, live_server.url, "alice")
+    check(owner, f"/wizard/runs/{run.pk}/review/", found)
+    owner.context.close()
+    assert found == {}
