@@ -4,8 +4,22 @@ sorted and paginated, in a fixed number of queries whatever the number of decisi
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 
 from decisions.accounts.models import Team
 from decisions.flowchart.registry import current_version
@@ -21,9 +35,13 @@ SORTS = {
 
 
 def latest_decisions(user):
-    """Each project's latest revision in the user's teams, with what the dashboard shows."""
+    """Each project's latest revision in the user's teams, with what the dashboard shows.
+
+    Staleness is not here: it reads every example of every project, so the view asks for it
+    on one page's rows (`stale_ids`), or on all rows only when the staleness filter is on.
+    """
     latest = Decision.objects.filter(project=OuterRef("project")).order_by("-revision").values("pk")
-    examples = FailedExample.objects.filter(project=OuterRef("project_id"))
+    last_event = ReviewEvent.objects.filter(decision=OuterRef("pk")).order_by("-at").values("at")
     return (
         Decision.objects.filter(
             project__team__memberships__user=user,
@@ -31,17 +49,9 @@ def latest_decisions(user):
             pk=Subquery(latest[:1]),
         )
         .select_related("project__team", "created_by", "review")
-        .defer("examples", "diagram_svg", "snapshot", "notes")
-        .annotate(
-            examples_now=Coalesce(
-                Subquery(examples.values("project_id").annotate(n=Count("pk")).values("n")[:1]),
-                0,
-            ),
-            examples_changed=Subquery(
-                examples.values("project_id").annotate(at=Max("updated_at")).values("at")[:1]
-            ),
-            last_change=Coalesce(Max("review_events__at"), "created_at"),
-        )
+        .defer("examples", "diagram_svg", "snapshot", "notes", "explanation")
+        # A subquery, not Max() over a join: no GROUP BY, so counting the pages skips it.
+        .annotate(last_change=Coalesce(Subquery(last_event[:1]), "created_at"))
         .prefetch_related(
             Prefetch(
                 "review_events",
@@ -52,15 +62,39 @@ def latest_decisions(user):
     )
 
 
-def is_stale(decision: Decision) -> bool:
-    """The flag of the dashboard; the report says why (records/staleness.py)."""
-    saved = decision.explanation["evidence"]["example_count"]
-    changed = decision.examples_changed and decision.examples_changed > decision.created_at
-    return (
-        decision.examples_now != saved
-        or bool(changed)
-        or decision.flowchart_version != current_version()
+def with_staleness(decisions):
+    """Annotates `stale`: examples added or removed, an example edited since, or a newer
+    flowchart. In SQL, so it filters in the database; the report says why
+    (records/staleness.py)."""
+    examples = FailedExample.objects.filter(project=OuterRef("project_id")).order_by()
+    return decisions.annotate(
+        examples_now=Coalesce(
+            Subquery(examples.values("project_id").annotate(n=Count("pk")).values("n")[:1]), 0
+        ),
+        examples_changed=Subquery(
+            examples.values("project_id").annotate(at=Max("updated_at")).values("at")[:1]
+        ),
+    ).annotate(stale=stale_flag())
+
+
+def page_of_decisions(decisions, page_number, page_size: int):
+    """One page, sorted and counted on ids alone (index reads), then its rows in one query,
+    with their staleness."""
+    page = Paginator(decisions.values_list("pk", flat=True), page_size).get_page(page_number)
+    ids = list(page.object_list)
+    rows = {decision.pk: decision for decision in with_staleness(decisions.filter(pk__in=ids))}
+    page.object_list = [rows[pk] for pk in ids]
+    return page
+
+
+def stale_flag() -> Case:
+    saved_count = Cast(KT("explanation__evidence__example_count"), IntegerField())
+    changed = (
+        ~Q(examples_now=saved_count)
+        | Q(examples_changed__gt=F("created_at"))
+        | ~Q(flowchart_version=current_version())
     )
+    return Case(When(changed, then=True), default=False, output_field=BooleanField())
 
 
 def reviewers(decision: Decision) -> list[str]:
@@ -109,5 +143,4 @@ class DecisionFilter(django_filters.FilterSet):
         return queryset.filter(Q(project__name__icontains=value.strip()))
 
     def only_stale(self, queryset, name, value):
-        # Decided per row in Python (is_stale); the view filters the page's list.
-        return queryset
+        return with_staleness(queryset).filter(stale=value == "yes")

@@ -49,6 +49,14 @@ class Decision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "revision"], name="one_number_per_revision")
         ]
+        indexes = [
+            # The dashboard sorts every project's latest revision by when it changed. SQLite
+            # keeps a row's large JSON before created_at, so reading created_at from the rows
+            # walks their overflow pages; from this index it reads none.
+            models.Index(
+                fields=["project", "revision", "created_at"], name="decision_latest_by_time"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} revision {self.revision}"
