@@ -14,8 +14,8 @@ def get_run(user, run_id: int, need: Need) -> WizardRun:
     if not user.is_authenticated:
         raise Http404
     run = (
-        WizardRun.objects.select_related("project", "project__team")
-        .annotate(member_role=role_in_team(user, "project__team"))
+        WizardRun.objects.select_related("project")
+        .annotate(member_role=role_in_team(user, "project__team_id"))
         .filter(pk=run_id)
         .first()
     )

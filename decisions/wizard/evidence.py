@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 
 from django.db.models import Count, IntegerField, Max, Q, Sum
@@ -36,3 +38,26 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
         most_iterations = max(most_iterations, group["most_iterations"])
     evidence = Evidence(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
     return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)
+
+
+# Evidence for the wizard's panels, per process, keyed on what changes it: every change to a
+# project's examples or trials touches `project.last_activity_at` (the app's views, imports and
+# the admin all do), and the pass mark lives on the project row the step has loaded anyway. A
+# step then needs no query for its prefills. Saving a decision never reads from here.
+PANEL_EVIDENCE_ENTRIES = 512
+_panel_evidence: OrderedDict[tuple, Evidence] = OrderedDict()
+_panel_evidence_lock = threading.Lock()
+
+
+def panel_evidence(project: Project, definition) -> Evidence:
+    key = (project.pk, project.last_activity_at, project.pass_mark, definition.version)
+    with _panel_evidence_lock:
+        if key in _panel_evidence:
+            _panel_evidence.move_to_end(key)
+            return _panel_evidence[key]
+    evidence = project_evidence(project, definition.vocabulary)
+    with _panel_evidence_lock:
+        _panel_evidence[key] = evidence
+        while len(_panel_evidence) > PANEL_EVIDENCE_ENTRIES:
+            _panel_evidence.popitem(last=False)
+    return evidence

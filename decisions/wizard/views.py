@@ -24,7 +24,7 @@ from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 from decisions.wizard import services
 from decisions.wizard.access import get_run
-from decisions.wizard.evidence import project_evidence
+from decisions.wizard.evidence import panel_evidence
 from decisions.wizard.forms import StepForm
 from decisions.wizard.models import RunStatus, WizardRun
 
@@ -181,7 +181,7 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
         "is_review": node_id == REVIEW,
         "discard_url": reverse("wizard:discard", kwargs={"run_id": run.pk}),
     }
-    evidence = project_evidence(run.project, definition.vocabulary)
+    evidence = panel_evidence(run.project, definition)
     if node_id == REVIEW:
         # Confidence and warnings before the PM saves, not only on the report after.
         context["explanation"] = explain(definition, run.chosen_options(), evidence)
