@@ -82,13 +82,30 @@ def _lines(text: str) -> list[str]:
     return textwrap.wrap(text, CHARS_PER_LINE) or [""]
 
 
-def render_svg(definition: Definition, result: Result | None = None) -> str:
-    """The diagram; with a result, the path taken and its outcome are highlighted."""
-    taken = {(step.node_id, step.option_id) for step in result.path} if result else set()
-    visited = {step.node_id for step in result.path} if result else set()
-    if result and result.outcome:
-        visited.add(result.outcome)
+@dataclass(frozen=True)
+class _Geometry:
+    """Where every box, arrow and arrow label goes: the same for every path through one
+    definition, so it is computed once per definition (routing arrows around boxes is the
+    slow part of saving a decision)."""
 
+    labels: dict[str, str]
+    centres: dict[str, tuple[float, float]]
+    heights: dict[str, float]
+    routes: list[tuple[_Arrow, list[tuple[float, float]], Rect]]  # arrow, points, label box
+    size: tuple[float, float]
+
+
+_geometries: dict[tuple[str, str], _Geometry] = {}
+
+
+def _geometry(definition: Definition) -> _Geometry:
+    key = (definition.version, definition.content_hash)
+    if key not in _geometries:
+        _geometries[key] = _lay_out(definition)
+    return _geometries[key]
+
+
+def _lay_out(definition: Definition) -> _Geometry:
     labels = {node_id: node.label for node_id, node in definition.nodes.items()}
     labels.update({oid: outcome.label for oid, outcome in definition.outcomes.items()})
     vertices = {}
@@ -118,6 +135,30 @@ def render_svg(definition: Definition, result: Result | None = None) -> str:
     def shift(point):
         return point[0] - min_x, point[1] - min_y
 
+    return _Geometry(
+        labels=labels,
+        centres={vertex_id: shift(vertex.view.xy) for vertex_id, vertex in vertices.items()},
+        heights={vertex_id: vertex.view.h for vertex_id, vertex in vertices.items()},
+        routes=[
+            (
+                edge.data,
+                [shift(point) for point in edge.view.points],
+                (label_rect[0] - min_x, label_rect[1] - min_y, *label_rect[2:]),
+            )
+            for edge, label_rect in zip(edges, label_rects, strict=True)
+        ],
+        size=(width, height),
+    )
+
+
+def render_svg(definition: Definition, result: Result | None = None) -> str:
+    """The diagram; with a result, the path taken and its outcome are highlighted."""
+    taken = {(step.node_id, step.option_id) for step in result.path} if result else set()
+    visited = {step.node_id for step in result.path} if result else set()
+    if result and result.outcome:
+        visited.add(result.outcome)
+    geometry = _geometry(definition)
+    width, height = geometry.size
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" class="flowchart-diagram" role="img" '
@@ -126,18 +167,16 @@ def render_svg(definition: Definition, result: Result | None = None) -> str:
         f'<title id="flowchart-title">{escape(definition.title)} {escape(definition.version)}'
         f"{_path_summary(definition, result)}</title>",
     ]
-    for edge, label_rect in zip(edges, label_rects, strict=True):
-        arrow = edge.data
+    for arrow, points, label_rect in geometry.routes:
         on_path = any((arrow.source, option_id) in taken for option_id in arrow.option_ids)
-        label_rect = (label_rect[0] - min_x, label_rect[1] - min_y, *label_rect[2:])
-        parts.append(_edge_svg(arrow, [shift(p) for p in edge.view.points], label_rect, on_path))
-    for vertex_id, vertex in vertices.items():
+        parts.append(_edge_svg(arrow, points, label_rect, on_path))
+    for vertex_id, label in geometry.labels.items():
         parts.append(
             _box_svg(
                 vertex_id,
-                labels[vertex_id],
-                shift(vertex.view.xy),
-                vertex.view.h,
+                label,
+                geometry.centres[vertex_id],
+                geometry.heights[vertex_id],
                 is_outcome=vertex_id in definition.outcomes,
                 on_path=vertex_id in visited,
             )

@@ -13,13 +13,13 @@ def get_run(user, run_id: int, need: Need) -> WizardRun:
     """
     if not user.is_authenticated:
         raise Http404
-    run = (
-        WizardRun.objects.select_related("project")
-        .annotate(member_role=role_in_team(user, "project__team_id"))
-        .filter(pk=run_id)
-        .first()
-    )
-    if run is None:
-        raise Http404("No such wizard run.")
+    try:
+        run = (
+            WizardRun.objects.select_related("project")
+            .annotate(member_role=role_in_team(user, "project__team_id"))
+            .get(pk=run_id)
+        )
+    except WizardRun.DoesNotExist:
+        raise Http404("No such wizard run.") from None
     require_role(run.member_role, need)
     return run

@@ -198,7 +198,8 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
     context.update(
         {
             "node": node,
-            "form": form or StepForm(node=node),
+            # Only a bound form's errors are shown: an unanswered question needs no form object.
+            "form": form,
             "selected": selected,
             "note": form.data.get("note", "") if form is not None else saved.get("note", ""),
             "saved": saved,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
 from decisions.projects.importing import import_create
@@ -143,3 +144,12 @@ def test_the_review_step_has_no_serious_or_critical_violation(
     check(owner, f"/wizard/runs/{run.pk}/review/", found)
     owner.context.close()
     assert found == {}
+
+
+def test_the_server_error_page_has_no_serious_or_critical_violation(page, live_server):
+    # A 500 cannot be asked for; its template (no context, no database) is loaded on our origin
+    # so its stylesheet resolves as it would.
+    page.goto("/accounts/login/")
+    page.set_content(render_to_string("500.html"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert blocking_violations(page) == []

@@ -121,3 +121,11 @@ def test_step_queries_stay_flat(
         assert answer(client, run, "symptom", "tone", htmx=True).status_code == 200
     with django_assert_max_num_queries(8):
         assert answer(client, run, "spelled_out", "no").status_code == 302
+
+
+def test_the_note_box_has_no_maxlength_so_a_long_paste_is_refused_not_cut(client, alice, run):
+    client.force_login(alice)
+    page = client.get(f"/wizard/runs/{run.pk}/q/symptom/").content.decode()
+    assert 'name="note"' in page
+    assert "maxlength" not in page  # a browser would cut the paste without a word
+    assert "Up to 2,000 characters." in page

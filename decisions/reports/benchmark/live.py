@@ -67,6 +67,7 @@ class Log:
     """What every client saw; appended to from many threads (list.append is atomic)."""
 
     latencies: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     answers: list[Answer] = field(default_factory=list)
     finishes: list[int] = field(default_factory=list)
     errors: list[tuple[float, str]] = field(default_factory=list)
@@ -77,8 +78,9 @@ class Browser:
     """One user's cookies and CSRF token over plain HTTP: a new connection per request, so a
     killed server costs the request in flight and nothing more."""
 
-    def __init__(self, port: int, session_key: str, log: Log) -> None:
-        self.port, self.log = port, log
+    def __init__(self, port: int, session_key: str, log: Log, think: float = 0) -> None:
+        self.port, self.log, self.think = port, log, think
+        self.timed = True  # False while warming up: the request counts, its time does not
         self.cookies = {settings.SESSION_COOKIE_NAME: session_key}
         self.csrf_token = ""
 
@@ -89,6 +91,7 @@ class Browser:
             headers["X-CSRFToken"] = self.csrf_token
         if htmx:
             headers["HX-Request"] = "true"
+        time.sleep(self.think)  # a person reads the page before the next click
         started = time.monotonic()
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT_SECONDS
@@ -101,7 +104,10 @@ class Browser:
             raise RequestFailed(f"{method} {path}: {type(error).__name__}: {error}") from error
         finally:
             connection.close()
-        self.log.latencies.append(time.monotonic() - started)
+        elapsed = time.monotonic() - started
+        if self.timed:
+            self.log.latencies.append(elapsed)
+            self.log.by_kind.setdefault(request_kind(method, path), []).append(elapsed)
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -111,6 +117,16 @@ class Browser:
         return response.status, text, response
 
 
+def request_kind(method: str, path: str) -> str:
+    if path.endswith("/finish/"):
+        return "finish (saves the decision)"
+    if "/q/" in path:
+        return "answer (htmx POST)" if method == "POST" else "question page"
+    if path.endswith("/wizard/start/"):
+        return "start or resume"
+    return "project page" if path.startswith("/projects/") else "other"
+
+
 class WizardClient(threading.Thread):
     def __init__(self, browser: Browser, project_id: int, deadline: float, log: Log) -> None:
         super().__init__(daemon=True)
@@ -118,9 +134,13 @@ class WizardClient(threading.Thread):
         self.random = random.Random(project_id)
 
     def run(self) -> None:
+        # The first run of each client is not timed: it meets workers that have not yet loaded
+        # templates or laid out the flowchart, which a server does once, not per request.
+        self.browser.timed = False
         while time.monotonic() < self.deadline:
             try:
                 self.walk_one_run()
+                self.browser.timed = True
             except RequestFailed as error:
                 self.log.errors.append((time.monotonic(), str(error)))
                 time.sleep(0.2)
@@ -245,8 +265,7 @@ class RaceResult:
 
 @dataclass
 class LiveReport:
-    clients: int
-    seconds: float
+    options: LiveOptions
     log: Log
     lost_answers: list[Answer]
     lost_finishes: list[int]
@@ -286,11 +305,12 @@ class LiveReport:
             else "not killed"
         )
         rows = [
-            ("concurrent clients", str(self.clients)),
-            ("duration", f"{self.seconds:.0f} s"),
-            ("requests", f"{len(self.log.latencies):,}"),
-            ("throughput", f"{len(self.log.latencies) / self.seconds:.1f} requests/s"),
-            ("request p95", f"{percentile(latencies, 95) * 1000:.1f} ms"),
+            ("concurrent clients", str(self.options.clients)),
+            ("pause before each request", f"{self.options.think:g} s"),
+            ("duration", f"{self.options.seconds:.0f} s"),
+            ("requests timed (after each client's first run)", f"{len(self.log.latencies):,}"),
+            ("throughput", f"{len(self.log.latencies) / self.options.seconds:.1f} requests/s"),
+            ("request p95, all", f"{percentile(latencies, 95) * 1000:.1f} ms"),
             ("answers acknowledged", f"{len(self.log.answers):,}"),
             ("runs finished", f"{len(self.log.finishes):,}"),
             ("server", restart),
@@ -299,32 +319,50 @@ class LiveReport:
             ("acknowledged answers lost", str(len(self.lost_answers))),
             ("acknowledged finishes lost", str(len(self.lost_finishes))),
         ]
+        rows[6:6] = [
+            (f"p95, {kind}", f"{percentile(times, 95) * 1000:.1f} ms ({len(times):,} requests)")
+            for kind, times in sorted(self.log.by_kind.items())
+        ]
         rows += [(race.what, race.outcome) for race in self.races]
         lines = ["| live run | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
         verdict = "PASSED" if self.passed else f"FAILED: {self.failure()}"
         return "\n".join(lines) + f"\n\n{verdict}\n"
 
 
-def run_live(*, size, clients: int, seconds: float, kill_after: float | None, out) -> LiveReport:
-    data = bench_data.build(size, clients=clients)
-    projects = data_client_projects(clients)
+@dataclass(frozen=True)
+class LiveOptions:
+    clients: int
+    seconds: float
+    kill_after: float | None = None
+    think: float = 0.0  # seconds each client waits before each request
+
+
+def run_live(*, size, options: LiveOptions, out) -> LiveReport:
+    data = bench_data.build(size, clients=options.clients)
+    projects = data_client_projects(options.clients)
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="bench-live-"))
     secret_key = secrets.token_urlsafe(50)
     server = Server(database_url(), port, folder / "gunicorn.log", secret_key)
     # Sessions made here are signed as the server will check them.
     with override_settings(SECRET_KEY=secret_key):
-        return drive(server, data, projects, clients, seconds, kill_after, out)
+        return drive(server, data, projects, options, out)
 
 
-def drive(server, data, projects, clients, seconds, kill_after, out) -> LiveReport:
+def drive(server, data, projects, options: LiveOptions, out) -> LiveReport:
     port, log, restart = server.port, Log(), None
+    clients, seconds, kill_after = options.clients, options.seconds, options.kill_after
     try:
         server.start()
         out.write(f"gunicorn on 127.0.0.1:{port}; {clients} clients for {seconds:.0f} s\n")
         started = time.monotonic()
         walkers = [
-            WizardClient(Browser(port, session_for(user), log), project_id, started + seconds, log)
+            WizardClient(
+                Browser(port, session_for(user), log, options.think),
+                project_id,
+                started + seconds,
+                log,
+            )
             for user, project_id in projects
         ]
         for walker in walkers:
@@ -341,8 +379,7 @@ def drive(server, data, projects, clients, seconds, kill_after, out) -> LiveRepo
         server.stop()
     connection.close()  # see what the server wrote, not a transaction's snapshot
     return LiveReport(
-        clients=clients,
-        seconds=seconds,
+        options=options,
         log=log,
         lost_answers=lost_answers(log.answers),
         lost_finishes=[run_id for run_id in log.finishes if not finished(run_id)],

@@ -47,6 +47,13 @@ class Command(BaseCommand):
             metavar="S",
             help="with --live: SIGKILL the server after S seconds, then start it again",
         )
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=0.0,
+            metavar="S",
+            help="with --live: each client pauses S seconds before each request (0: flat out)",
+        )
 
     def handle(self, *args, **options) -> None:
         # One request line per benchmark request would bury the table.
@@ -81,15 +88,15 @@ class Command(BaseCommand):
         self.stdout.write(targets_markdown(targets(table, cases.memory)) + "\n")
 
     def live(self, size, options) -> None:
-        from decisions.reports.benchmark.live import run_live
+        from decisions.reports.benchmark.live import LiveOptions, run_live
 
-        report = run_live(
-            size=size,
+        live = LiveOptions(
             clients=options["live"],
             seconds=options["seconds"],
             kill_after=options["kill_after"],
-            out=self.stdout,
+            think=options["think"],
         )
+        report = run_live(size=size, options=live, out=self.stdout)
         self.stdout.write(report.markdown())
         if not report.passed:
             raise CommandError(report.failure())
