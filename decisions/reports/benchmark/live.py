@@ -48,7 +48,6 @@ FINISH_URL = re.compile(r'action="(/wizard/runs/(\d+)/finish/)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 OPTION = re.compile(r'type="radio" name="option" id="[^"]*" value="([^"]+)"')
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
-RUN_IN_URL = re.compile(r"/wizard/runs/(\d+)/")
 
 
 class RequestFailed(Exception):
@@ -71,7 +70,6 @@ class Log:
     answers: list[Answer] = field(default_factory=list)
     finishes: list[int] = field(default_factory=list)
     errors: list[tuple[float, str]] = field(default_factory=list)
-    conflicts: int = 0
 
 
 class Browser:
@@ -175,8 +173,6 @@ class WizardClient(threading.Thread):
         option_id = self.random.choice(options)
         body = {"option": option_id, "note": "", "version": version.group(1)}
         status, next_panel, _ = self.browser.request("POST", url, body, htmx=True)
-        if status == 409:
-            self.log.conflicts += 1
         expect_status(200, status, f"answer to {node_id}")
         self.log.answers.append(Answer(run_id, node_id, option_id))
         return next_panel
