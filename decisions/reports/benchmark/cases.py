@@ -21,6 +21,9 @@ from decisions.reports.tasks import pdf_request, render_report_pdf
 from decisions.wizard.models import WizardRun
 
 IMPORT_ROWS = 5_000
+# A page takes milliseconds and gets --repeat runs; a PDF or an import takes seconds.
+PDF_RUNS = 5
+IMPORT_RUNS = 3
 IMPORT_MAPPING = {
     "input_text": "input",
     "bad_output": "output",
@@ -120,7 +123,7 @@ class Cases:
                 ("200", pdf_html(self.data.large_decision)),
             )
         }
-        runs = max(3, self.repeat // 6)
+        runs = PDF_RUNS
         for label, decision in (
             ("20", self.data.medium_decision),
             ("200", self.data.large_decision),
@@ -169,7 +172,7 @@ class Cases:
             FailedExample.objects.bulk_create(example(project, i) for i in range(IMPORT_ROWS))
             project.examples.all().delete()
 
-        runs = max(3, self.repeat // 10)
+        runs = IMPORT_RUNS
         floor = f"bulk_create of {IMPORT_ROWS:,} examples"
         self.add(floor, bulk_create, runs=runs)
         self.add(f"import of {IMPORT_ROWS:,} CSV rows", import_file, runs=runs, reference=floor)

@@ -122,6 +122,8 @@ def request_kind(method: str, path: str) -> str:
         return "answer (htmx POST)" if method == "POST" else "question page"
     if path.endswith("/wizard/start/"):
         return "start or resume"
+    if path.endswith("/review/"):
+        return "review page (a resumed run at its end)"
     return "project page" if path.startswith("/projects/") else "other"
 
 

@@ -33,7 +33,9 @@ class Command(BaseCommand):
     help = "Time the main pages against references, in a throwaway database of a real size."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--repeat", type=int, default=30, help="runs per page")
+        parser.add_argument(
+            "--repeat", type=int, default=100, help="timed runs per page (a p95 needs many)"
+        )
         parser.add_argument(
             "--small", action="store_true", help=f"a small data set ({bench_data.SMALL})"
         )
