@@ -33,7 +33,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py createcachetable
-	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
 	DEBUG=true HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
 

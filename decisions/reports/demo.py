@@ -1,0 +1,211 @@
+"""The demo's decisions: what `make run` shows a newcomer beyond projects and examples.
+
+A dev tool that spans stages (trials, wizard runs, saved decisions, reviews, share links), so it
+lives in reports, the last stage, which may import all the others; the projects and examples
+come from projects/demo.py. Every step goes through the app's own services, as a PM's clicks
+would, and a second run adds nothing.
+
+What it leaves:
+- the sales email assistant: a prompt-engineering verdict at high confidence, from 11 examples
+  and two measured trials, proposed by the demo user, commented on and accepted by a teammate,
+  with a read-only link for stakeholders;
+- the support bot: a "give it the right context" verdict that went stale when two examples
+  arrived after it was saved;
+- contract review: a fine-tuning verdict, and a wizard run in progress that starts over on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from decisions.accounts.models import Membership, Role
+from decisions.accounts.services import user_signup
+from decisions.projects import demo as project_demo
+from decisions.projects.models import FailedExample, Project, PromptTrial
+from decisions.records.models import Decision
+from decisions.records.review import comment_add, review_move
+from decisions.records.services import decision_create
+from decisions.reports.models import ShareLink
+from decisions.wizard.models import RunStatus, WizardRun
+
+TEAMMATE_USERNAME = "priya"
+
+SALES = "Sales email drafting assistant"
+SUPPORT = "Customer support bot: returns and refunds"
+CONTRACTS = "Contract review: clause risk flags"
+
+# One complete path per verdict through the current flowchart, with the PM's notes.
+PROMPT_PATH = {
+    "symptom": ("tone", "Eight of eleven failures are tone: stiff, formal, salesy."),
+    "spelled_out": ("no", "The prompt only says 'professional', never how our reps write."),
+}
+CONTEXT_PATH = {
+    "symptom": ("facts", "It quotes return windows we changed in March."),
+    "context_test": ("yes", "Pasting the current policy into the prompt fixed 8 of 10 cases."),
+}
+FINE_TUNE_PATH = {
+    "symptom": ("domain", "It misses clause risks our lawyers flag at once."),
+    "examples_test": ("no", "Ten worked examples in the prompt did not move the pass rate."),
+    "test_set": ("ready", "240 clauses labelled by the legal team."),
+    "prompt_effort": ("exhausted", "Six weeks of prompt work, logged in the trials."),
+    "stronger_model": ("all_fail", "GPT-4o and Claude both miss the same clause types."),
+    "foundation": ("yes", None),
+    "platform": ("open_weight", None),
+    "data": ("over_500", "1,900 reviewed contracts with redlines."),
+    "team": ("in_house", None),
+    "budget": ("yes", None),
+    "oversight": ("yes", "Legal signs off every release."),
+}
+DRAFT_PATH = {"symptom": ("domain", None), "examples_test": ("no", None)}
+
+SALES_TRIALS = [
+    # label, techniques, cases, passed, days ago
+    ("Baseline prompt", [], 40, 14, 12),
+    ("Role, tone rules and three example emails", ["role", "instructions", "examples"], 40, 36, 5),
+]
+LATE_SUPPORT_EXAMPLES = [
+    (
+        "Says sale items ship back free",
+        "Customer: can I send back the sale jacket for free?",
+        "Yes! Returns are always free.",
+        "Sale items ship back at the customer's cost (policy since March).",
+    ),
+    (
+        "Quotes the old 60-day window for boots",
+        "Customer: it's been 45 days, can I still return the boots?",
+        "Of course, you have 60 days.",
+        "Shoes: 30 days. Offer store credit instead.",
+    ),
+]
+
+
+@dataclass
+class DemoDecisions:
+    share_token: str | None  # only when the link was made by this run: tokens are not stored
+
+
+def answers(path: dict) -> dict:
+    return {
+        node_id: {"option": option, "note": note or ""}
+        for node_id, (option, note) in path.items()
+    }
+
+
+def saved_decision(project: Project, user, path: dict) -> Decision:
+    run = WizardRun.objects.create(project=project, created_by=user, answers=answers(path))
+    return decision_create(run=run, user=user)
+
+
+def teammate(team):
+    User = get_user_model()
+    user = User.objects.filter(username=TEAMMATE_USERNAME).first()
+    if user is None:
+        user = user_signup(
+            username=TEAMMATE_USERNAME,
+            email="priya@example.com",
+            password=project_demo.DEMO_PASSWORD,
+        )
+    Membership.objects.get_or_create(team=team, user=user, defaults={"role": Role.EDITOR})
+    return user
+
+
+def sales_decision(project: Project, user, reviewer) -> str:
+    today = timezone.localdate()
+    for label, techniques, cases, passed, days_ago in SALES_TRIALS:
+        PromptTrial.objects.create(
+            project=project,
+            label=label,
+            model_name=project.model_in_use,
+            techniques=techniques,
+            cases=cases,
+            passed=passed,
+            run_on=today - timedelta(days=days_ago),
+            created_by=user,
+        )
+    project.touch()
+    decision = saved_decision(project, user, PROMPT_PATH)
+    author = Membership.objects.get(team=project.team, user=user)
+    review = Membership.objects.get(team=project.team, user=reviewer)
+    review_move(
+        decision=decision,
+        membership=author,
+        user=user,
+        move="propose",
+        note="Trials back this up: 36 of 40 pass with the new prompt.",
+    )
+    comment_add(
+        decision=decision,
+        user=reviewer,
+        node_id="symptom",
+        body="Agreed on tone. Three failures are format, though: bullets that never render.",
+    )
+    comment_add(
+        decision=decision,
+        user=user,
+        node_id="symptom",
+        body="Yes: the new prompt asks for plain paragraphs; the trial covered those too.",
+    )
+    review_move(
+        decision=decision,
+        membership=review,
+        user=reviewer,
+        move="accept",
+        note="Ship the new prompt; re-run after a month of live traffic.",
+    )
+    _, token = ShareLink.create(
+        decision=decision, label="Sales leadership review", expiry="30", user=user
+    )
+    return token
+
+
+def support_decision(project: Project, user) -> None:
+    saved_decision(project, user, CONTEXT_PATH)
+    # Arrived after the decision was saved: the dashboard and the report call it stale.
+    FailedExample.objects.bulk_create(
+        FailedExample(
+            project=project,
+            created_by=user,
+            title=title,
+            failure_type="facts",
+            techniques_tried=["instructions"],
+            iterations=2,
+            severity="high",
+            input_text=input_text,
+            bad_output=bad_output,
+            expected_output=expected,
+        )
+        for title, input_text, bad_output, expected in LATE_SUPPORT_EXAMPLES
+    )
+    project.touch()
+
+
+def contracts_decision(project: Project, user) -> None:
+    saved_decision(project, user, FINE_TUNE_PATH)
+    WizardRun.objects.create(
+        project=project, created_by=user, answers=answers(DRAFT_PATH), status=RunStatus.DRAFT
+    )
+
+
+@transaction.atomic
+def load_demo_decisions(user) -> DemoDecisions:
+    """Adds the decisions to the demo projects that have none yet."""
+    projects = {
+        project.name: project
+        for project in Project.objects.filter(team__name=project_demo.DEMO_TEAM, owner=user)
+    }
+    token = None
+    sales = projects.get(SALES)
+    if sales and not sales.decisions.exists():
+        token = sales_decision(sales, user, teammate(sales.team))
+    support = projects.get(SUPPORT)
+    if support and not support.decisions.exists():
+        support_decision(support, user)
+    contracts = projects.get(CONTRACTS)
+    if contracts and not contracts.decisions.exists():
+        contracts_decision(contracts, user)
+    return DemoDecisions(share_token=token)

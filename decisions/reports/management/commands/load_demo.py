@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+
+from decisions.projects.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+from decisions.reports.demo import TEAMMATE_USERNAME, load_demo_decisions
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo user, three demo projects and their decisions, reviews and share link; "
+        "running it again duplicates nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="where the share link points"
+        )
+
+    def handle(self, *args, **options) -> None:
+        user, created = load_demo()
+        decisions = load_demo_decisions(user)
+        self.stdout.write(f"Demo data: {created} project(s) created.")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo login: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
+        )
+        self.stdout.write(
+            f"A teammate who reviewed a decision: username {TEAMMATE_USERNAME}, same password."
+        )
+        if decisions.share_token:
+            url = f"{options['base_url'].rstrip('/')}/s/{decisions.share_token}/"
+            self.stdout.write(f"A read-only link for stakeholders: {url}")

@@ -1,0 +1,65 @@
+"""`manage.py load_demo` (run by `make run`): what a newcomer finds, and nothing twice."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.management import call_command
+
+from decisions.projects.models import FailedExample, Project, PromptTrial
+from decisions.records.dashboard import with_staleness
+from decisions.records.models import Comment, Decision
+from decisions.reports.models import ShareLink
+from decisions.wizard.models import WizardRun
+
+
+def test_load_demo_is_idempotent(db, capsys):
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "Demo login: username demo" in first
+    assert re.search(r"A read-only link for stakeholders: http://127.0.0.1:8000/s/\S+/", first)
+    counts = [
+        model.objects.count()
+        for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
+    ]
+
+    call_command("load_demo")
+
+    assert counts == [3, 27, 3, 2, 1, 4]
+    assert [
+        model.objects.count()
+        for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
+    ] == counts
+    assert "read-only link" not in capsys.readouterr().out  # a token is shown once only
+
+
+def test_the_demo_shows_each_kind_of_decision(db):
+    call_command("load_demo")
+    decisions = {
+        d.project.name: d
+        for d in with_staleness(Decision.objects.select_related("project", "review"))
+    }
+
+    sales = decisions["Sales email drafting assistant"]
+    assert (sales.outcome, sales.confidence, sales.review.status) == ("prompt", "high", "accepted")
+    assert sales.project.examples.count() == 11
+    assert PromptTrial.objects.filter(project=sales.project).count() == 2
+    assert sales.comments.count() == 2
+    assert list(sales.review_events.values_list("to_status", "by__username")) == [
+        ("proposed", "demo"),
+        ("accepted", "priya"),
+    ]
+    assert ShareLink.objects.get().decision == sales
+    assert sales.stale is False
+
+    support = decisions["Customer support bot: returns and refunds"]
+    assert (support.outcome, support.review.status) == ("context", "draft")
+    assert support.stale is True
+    assert support.explanation["evidence"]["example_count"] == 6
+    assert support.project.examples.count() == 8
+
+    contracts = decisions["Contract review: clause risk flags"]
+    assert contracts.outcome == "hybrid"
+    draft = WizardRun.objects.get(status="draft")
+    assert draft.project == contracts.project
+    assert sorted(draft.answers) == ["examples_test", "symptom"]
