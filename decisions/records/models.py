@@ -37,6 +37,9 @@ class Decision(models.Model):
     snapshot = models.JSONField(default=dict)
     # The failed examples as they were, so the report of an old revision never changes.
     examples = models.JSONField(default=list)
+    # The project as it was described when the decision was made (name, description, use
+    # case, model, owner): the summary at the top of the report reads this, not today's project.
+    context = models.JSONField(default=dict, blank=True)
     flowchart_version = models.CharField(max_length=20)
     flowchart_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(
@@ -85,6 +88,7 @@ class Decision(models.Model):
             self.notes,
             self.examples,
             self.diagram_svg,
+            self.context,
         )
 
 

@@ -30,6 +30,17 @@ def examples_snapshot(project: Project) -> list[dict]:
     return list(project.examples.order_by("created_at", "pk").values(*SNAPSHOT_FIELDS))
 
 
+def project_context(project: Project) -> dict:
+    """What the report's summary says about the feature, as it stands now."""
+    return {
+        "name": project.name,
+        "description": project.description,
+        "use_case": project.get_use_case_display(),
+        "model_in_use": project.model_in_use,
+        "owner": project.owner.get_username() if project.owner else "",
+    }
+
+
 @transaction.atomic
 def decision_create(*, run: WizardRun, user) -> Decision:
     # Lock the run so a double click or a teammate cannot finish it twice.
@@ -62,6 +73,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         ),
         diagram_svg=render_svg(definition, result),
         examples=examples_snapshot(run.project),
+        context=project_context(run.project),
         flowchart_version=definition.version,
         flowchart_hash=definition.content_hash,
         created_by=user,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decisions.projects.readiness import readiness
 from decisions.projects.trial_chart import trials_chart_svg
 from decisions.records.models import Decision, ReviewStatus
+from decisions.records.services import project_context
 from decisions.reports.chart import bar_chart_svg
 
 EXCERPT_CHARS = 280
@@ -57,7 +58,39 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         ],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
+        "summary": executive_summary(decision, explanation, snapshot),
     }
+
+
+SUMMARY_STEPS = 3
+
+
+def executive_summary(decision: Decision, explanation: dict, snapshot: dict) -> dict:
+    """Page one: what the feature is, the verdict and why in a line, how sure, what it costs
+    beside the next-best path, the first steps. Everything else follows as detail."""
+    warnings = sorted(explanation["warnings"], key=lambda w: not w["lowers_confidence"])
+    path = explanation["path"]
+    steps = explanation["next_steps"]
+    return {
+        # Revisions saved before the context was kept show the project as it is today.
+        "context": decision.context or project_context(decision.project),
+        "context_is_today": not decision.context,
+        "deciding_step": path[-1] if path else None,
+        "top_warning": warnings[0] if warnings else None,
+        "more_warnings": len(warnings) - 1 if warnings else 0,
+        "next_best": next_best(explanation["counterfactuals"], snapshot["alternatives"]),
+        "next_steps": steps[:SUMMARY_STEPS],
+        "more_steps": max(len(steps) - SUMMARY_STEPS, 0),
+    }
+
+
+def next_best(counterfactuals: list, alternatives: list) -> dict | None:
+    """The verdict one different answer on the path would give: the nearest alternative."""
+    by_id = {alternative["id"]: alternative for alternative in alternatives}
+    for item in counterfactuals:
+        if item.get("outcome") in by_id:
+            return by_id[item["outcome"]]
+    return None
 
 
 def saved_trials(evidence: dict) -> dict:

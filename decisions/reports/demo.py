@@ -91,8 +91,7 @@ class DemoDecisions:
 
 def answers(path: dict) -> dict:
     return {
-        node_id: {"option": option, "note": note or ""}
-        for node_id, (option, note) in path.items()
+        node_id: {"option": option, "note": note or ""} for node_id, (option, note) in path.items()
     }
 
 
