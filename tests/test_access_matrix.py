@@ -115,13 +115,16 @@ MATRIX: dict[str, list] = {
     "records:comment_edit": [Scoped("post", READ, ok(302), {"body": "Edited"})],
     "records:comment_delete": [Scoped("post", READ, ok(302))],
     "records:comment_resolve": [Scoped("post", EDIT, ok(302))],
+    "records:step_save": [Scoped("post", EDIT, ok(302), {"version": "1", "done": "on"})],
     "reports:report": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
     "reports:diagram": [Scoped("get", READ, ok(200))],
     "reports:export_json": [Scoped("get", READ, ok(200))],
     "reports:export_madr": [Scoped("get", READ, ok(200))],
     "reports:pdf_retry": [Scoped("post", EDIT, ok(302))],
-    "reports:share_create": [Scoped("post", EDIT, ok(201), {"label": "Board", "expiry": "7"})],
+    "reports:share_create": [
+        Scoped("post", EDIT, ok(201), {"label": "Board", "expiry": "7", "scope": "full"})
+    ],
     "reports:share_revoke": [Scoped("post", EDIT, ok(200))],
     "reports:shared": [Open("get", ok(200), ok(200))],
     "reports:shared_pdf": [Open("get", ok(202), ok(202))],
@@ -179,7 +182,9 @@ def world(db, client):
         upload=SimpleUploadedFile("failures.csv", b"input,bad_output\nHi,Dear Sir\n"),
     )
     decision = save_decision(project, owner, "prompt")
-    link, share_token = ShareLink.create(decision=decision, label="Board", expiry="30", user=owner)
+    link, share_token = ShareLink.create(
+        decision=decision, label="Board", expiry="30", scope="examples", user=owner
+    )
     run = WizardRun.objects.create(project=project, created_by=owner)
     comment = Comment.objects.create(decision=decision, author=owner, body="Looks right")
     invitation, invitation_token = invitation_create(
@@ -196,6 +201,7 @@ def world(db, client):
         "run_id": run.pk,
         "node_id": "symptom",
         "comment_id": comment.pk,
+        "index": 0,
         "import_id": example_import.pk,
         "token_id": ApiToken.create(user=owner, name="CI")[0].pk,
         "trial_id": PromptTrial.objects.create(

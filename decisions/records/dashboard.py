@@ -20,11 +20,12 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from decisions.accounts.models import Team
 from decisions.flowchart.registry import current_version
 from decisions.projects.models import FailedExample
-from decisions.records.models import Decision, ReviewEvent, ReviewStatus
+from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
 
 SORTS = {
     "changed": ("-last_change", "Last change, newest first"),
@@ -82,9 +83,40 @@ def page_of_decisions(decisions, page_number, page_size: int):
     with their staleness."""
     page = Paginator(decisions.values_list("pk", flat=True), page_size).get_page(page_number)
     ids = list(page.object_list)
-    rows = {decision.pk: decision for decision in with_staleness(decisions.filter(pk__in=ids))}
+    rows = with_open_steps(with_staleness(decisions.filter(pk__in=ids)))
+    rows = {decision.pk: decision for decision in rows}
     page.object_list = [rows[pk] for pk in ids]
     return page
+
+
+def with_open_steps(decisions):
+    """Annotates how many of each revision's next steps are open, and how many are overdue."""
+    open_steps = TrackedStep.objects.open().filter(decision=OuterRef("pk")).order_by()
+
+    def count(steps):
+        counted = steps.values("decision").annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(counted), 0)
+
+    return decisions.annotate(
+        open_steps=count(open_steps),
+        overdue_steps=count(open_steps.filter(due_on__lt=timezone.localdate())),
+    )
+
+
+OPEN_STEPS_SHOWN = 8
+
+
+def open_steps(user) -> tuple[list[TrackedStep], int]:
+    """The open next steps of the latest revisions in the user's teams, the most pressing
+    first (overdue, then by due date, then undated), and how many there are in all."""
+    steps = (
+        TrackedStep.objects.open()
+        .filter(decision__in=latest_decisions(user).values("pk"))
+        .select_related("decision__project", "owner")
+        .order_by(F("due_on").asc(nulls_last=True), "decision__project__name", "index")
+    )
+    shown = list(steps[:OPEN_STEPS_SHOWN])
+    return shown, steps.count() if len(shown) == OPEN_STEPS_SHOWN else len(shown)
 
 
 def stale_flag() -> Case:

@@ -171,3 +171,45 @@ class Comment(models.Model):
         """Authors edit or delete their own comment within its first 15 minutes."""
         age = now - self.created_at
         return self.author_id == user.pk and age.total_seconds() <= COMMENT_EDIT_MINUTES * 60
+
+
+class TrackedStepQuerySet(models.QuerySet):
+    def open(self) -> TrackedStepQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class TrackedStep(models.Model):
+    """One next step of a revision as the team works on it: who owns it, by when, and whether
+    it is done. Kept beside the revision, which never changes: the step's words stay in the
+    revision's explanation, at `index` of its next steps, and are copied here only to carry
+    the tracking over to a later revision that gives the same step."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="tracked_steps")
+    index = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Raised by every change: a form saved from an older page is refused, not applied over it.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrackedStepQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "index"], name="one_tracking_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: step {self.index + 1}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

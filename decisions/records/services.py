@@ -11,6 +11,7 @@ from decisions.flowchart.explain import explain
 from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
 from decisions.records.models import Decision, Review
+from decisions.records.steps import steps_track
 from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
 
@@ -58,6 +59,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
     # Locking the project row serializes revision numbers per project.
     Project.objects.select_for_update().filter(pk=run.project_id).first()
     last = run.project.decisions.aggregate(last=Max("revision"))["last"] or 0
+    previous = run.project.decisions.filter(revision=last).first() if last else None
     explanation_document = explanation.to_dict()
     decision = Decision.objects.create(
         project=run.project,
@@ -79,6 +81,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         created_by=user,
     )
     Review.objects.create(decision=decision)
+    steps_track(decision, previous=previous)
     WizardRun.objects.filter(pk=run.pk).update(status=RunStatus.FINISHED)
     run.project.touch()
     return decision

@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<id:project_id>/decisions/", views.history, name="history"),
     path(f"{DECISION}review/", views.review_step, name="review"),
     path(f"{DECISION}comments/", views.comment_add, name="comment_add"),
+    path(f"{DECISION}steps/<int:index>/", views.step_save, name="step_save"),
     path(f"{DECISION}comments/<id:comment_id>/edit/", views.comment_edit, name="comment_edit"),
     path(
         f"{DECISION}comments/<id:comment_id>/delete/", views.comment_delete, name="comment_delete"

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -19,11 +20,14 @@ from decisions.records.dashboard import (
     SORTS,
     DecisionFilter,
     latest_decisions,
+    open_steps,
     page_of_decisions,
     reviewers,
 )
 from decisions.records.diff import revision_diff
+from decisions.records.forms import TrackedStepForm
 from decisions.records.services import decision_create
+from decisions.records.steps import step_rows, step_update
 from decisions.wizard.access import get_run
 from decisions.wizard.views import current_step, render_panel
 
@@ -133,6 +137,35 @@ def comment_resolve(request, project_id: int, revision: int, comment_id: int) ->
     return redirect(_report_url(decision, f"comment-{comment.pk}"))
 
 
+@login_required
+@require_POST
+def step_save(request: HtmxHttpRequest, project_id: int, revision: int, index: int):
+    """Owner, due date and done mark of one next step; htmx gets the step back, in place."""
+    decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
+    step = get_object_or_404(decision.tracked_steps, index=index)
+    members = membership.team.members.order_by("username")
+    form = TrackedStepForm(request.POST, step=step, members=members)
+    error = ""
+    if form.is_valid():
+        try:
+            step_update(decision=decision, index=index, user=request.user, **form.cleaned_data)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    else:
+        error = "Not saved: " + " ".join(
+            f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
+            for name, errors in form.errors.items()
+        )
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect(_report_url(decision, f"step-{index}"))
+    # A refused form is drawn again from what is saved now, with the reason beside it.
+    row = next(r for r in step_rows(decision, membership) if r["step"].index == index)
+    context = {"row": row, "decision": decision, "project": decision.project, "error": error}
+    return render(request, "records/_steps.html#step", context, status=422 if error else 200)
+
+
 DASHBOARD_PAGE_SIZE = 25
 
 
@@ -161,7 +194,11 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     ]
     query = request.GET.copy()
     query.pop("page", None)
+    steps, steps_total = open_steps(request.user) if not request.htmx else ([], 0)
     context = {
+        "open_steps": steps,
+        "open_steps_total": steps_total,
+        "today": timezone.localdate(),
         "filters": filters,
         "page": page,
         "sort": sort,

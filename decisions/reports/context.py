@@ -11,11 +11,13 @@ from decisions.projects.trial_chart import trials_chart_svg
 from decisions.records.models import Decision, ReviewStatus
 from decisions.records.services import project_context
 from decisions.reports.chart import bar_chart_svg
+from decisions.reports.models import ReportScope
 
 EXCERPT_CHARS = 280
-# A PDF shows at most this much of each example text. WeasyPrint's time grows with the square
+# A PDF shows at most this much of each example text, so one example never fills a page and
+# stakeholders read a gist, not a transcript. WeasyPrint's time grows with the square
 # of one text's length (4,000 characters of CJK took 44 s); the app keeps the full text.
-PDF_TEXT_CHARS = 2_000
+PDF_TEXT_CHARS = 1_000
 EXAMPLE_TEXTS = [
     ("input_text", "Input"),
     ("bad_output", "Bad output"),
@@ -23,7 +25,11 @@ EXAMPLE_TEXTS = [
 ]
 
 
-def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
+def report_context(
+    decision: Decision, *, for_pdf: bool = False, scope: ReportScope = ReportScope.EXAMPLES
+) -> dict:
+    """The report's context, holding only what `scope` carries: what a copy leaves out is
+    never handed to the template, so no template slip can show it."""
     snapshot = decision.snapshot
     explanation = decision.explanation
     outcome = snapshot["outcome"]
@@ -40,9 +46,12 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         "explanation": explanation,
         "superseded_by": decision.superseded_by(),
         "review_status": review_status(decision),
+        "scope": scope,
         "steps": [
             {**step, "note": decision.notes.get(step["node"], "")} for step in explanation["path"]
-        ],
+        ]
+        if scope.has_details
+        else [],
         # Snapshot format 1 grouped what would change the verdict by question; format 2 lists
         # the answers that change the verdict first, then those that only ask more.
         "changes": snapshot.get("changes", []),
@@ -54,23 +63,30 @@ def report_context(decision: Decision, *, for_pdf: bool = False) -> dict:
         **saved_trials(explanation["evidence"]),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
-            example_row(example, labels, for_pdf=for_pdf) for example in decision.examples
-        ],
+            example_row(example, labels, for_pdf=for_pdf, with_text=scope.has_example_text)
+            for example in decision.examples
+        ]
+        if scope.has_examples
+        else [],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
-        "summary": executive_summary(decision, explanation, snapshot),
+        "summary": executive_summary(decision, explanation, snapshot, scope=scope),
     }
 
 
 SUMMARY_STEPS = 3
 
 
-def executive_summary(decision: Decision, explanation: dict, snapshot: dict) -> dict:
+def executive_summary(
+    decision: Decision, explanation: dict, snapshot: dict, *, scope: ReportScope
+) -> dict:
     """Page one: what the feature is, the verdict and why in a line, how sure, what it costs
-    beside the next-best path, the first steps. Everything else follows as detail."""
+    beside the next-best path, the first steps. Everything else follows as detail; a copy of
+    the summary alone lists every step, since no later section will."""
     warnings = sorted(explanation["warnings"], key=lambda w: not w["lowers_confidence"])
     path = explanation["path"]
     steps = explanation["next_steps"]
+    shown = SUMMARY_STEPS if scope.has_details else len(steps)
     return {
         # Revisions saved before the context was kept show the project as it is today.
         "context": decision.context or project_context(decision.project),
@@ -79,8 +95,8 @@ def executive_summary(decision: Decision, explanation: dict, snapshot: dict) -> 
         "top_warning": warnings[0] if warnings else None,
         "more_warnings": len(warnings) - 1 if warnings else 0,
         "next_best": next_best(explanation["counterfactuals"], snapshot["alternatives"]),
-        "next_steps": steps[:SUMMARY_STEPS],
-        "more_steps": max(len(steps) - SUMMARY_STEPS, 0),
+        "next_steps": steps[:shown],
+        "more_steps": max(len(steps) - shown, 0),
     }
 
 
@@ -119,19 +135,27 @@ def review_status(decision: Decision) -> dict:
     }
 
 
-def example_row(example: dict, labels: dict, *, for_pdf: bool = False) -> dict:
+def example_row(
+    example: dict, labels: dict, *, for_pdf: bool = False, with_text: bool = True
+) -> dict:
+    """One example for the appendix; without its text, only what describes it stays."""
     failure_types, techniques = labels["failure_types"], labels["techniques"]
-    return {
-        **example,
+    row = {
+        "title": example["title"],
+        "iterations": example["iterations"],
         "failure_label": failure_types.get(example["failure_type"], example["failure_type"]),
         "technique_labels": [techniques.get(t, t) for t in example["techniques_tried"]],
-        "excerpt": excerpt(example["bad_output"]),
-        "texts": [
+        "excerpt": "",
+        "texts": [],
+    }
+    if with_text:
+        row["excerpt"] = excerpt(example["bad_output"])
+        row["texts"] = [
             example_text(label, example[field], limit=PDF_TEXT_CHARS if for_pdf else None)
             for field, label in EXAMPLE_TEXTS
             if example[field]
-        ],
-    }
+        ]
+    return row
 
 
 def example_text(label: str, text: str, *, limit: int | None) -> dict:

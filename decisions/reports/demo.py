@@ -30,7 +30,8 @@ from decisions.projects.models import FailedExample, Project, PromptTrial
 from decisions.records.models import Decision
 from decisions.records.review import comment_add, review_move
 from decisions.records.services import decision_create
-from decisions.reports.models import ShareLink
+from decisions.records.steps import step_update
+from decisions.reports.models import ReportScope, ShareLink
 from decisions.wizard.models import RunStatus, WizardRun
 
 TEAMMATE_USERNAME = "priya"
@@ -156,10 +157,35 @@ def sales_decision(project: Project, user, reviewer) -> str:
         move="accept",
         note="Ship the new prompt; re-run after a month of live traffic.",
     )
+    track_steps(decision, user, reviewer)
     _, token = ShareLink.create(
-        decision=decision, label="Sales leadership review", expiry="30", user=user
+        decision=decision,
+        label="Sales leadership review",
+        expiry="30",
+        scope=ReportScope.FULL,
+        user=user,
     )
     return token
+
+
+def track_steps(decision: Decision, user, reviewer) -> None:
+    """The accepted decision's steps under way: one done, one owned and due, one overdue."""
+    today = timezone.localdate()
+    plan = [
+        (0, {"owner": user, "done": True}),
+        (1, {"owner": reviewer, "due_on": today + timedelta(days=7)}),
+        (2, {"owner": user, "due_on": today - timedelta(days=2)}),
+    ]
+    for index, change in plan:
+        step_update(
+            decision=decision,
+            index=index,
+            version=1,
+            owner=change["owner"],
+            due_on=change.get("due_on"),
+            done=change.get("done", False),
+            user=user,
+        )
 
 
 def support_decision(project: Project, user) -> None:

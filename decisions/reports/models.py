@@ -13,6 +13,38 @@ from decisions.records.models import Decision
 EXPIRY_CHOICES = [("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("never", "Never")]
 
 
+class ReportScope(models.TextChoices):
+    """How much of a report a share link or a PDF carries. Examples can hold customer data, so
+    each copy that leaves the team says what it carries; the counts stay in every one."""
+
+    SUMMARY = "summary", "Summary only"
+    FULL = "full", "Full report, without examples"
+    EXAMPLES_NO_TEXT = "examples_no_text", "Full report with examples, without their text"
+    EXAMPLES = "examples", "Full report with examples and their text"
+
+    @property
+    def short_label(self) -> str:
+        """For a narrow menu: a phone shows the choice without cutting it."""
+        return {
+            "summary": "Summary only",
+            "full": "Full, no examples",
+            "examples_no_text": "Examples, no text",
+            "examples": "Full, with examples",
+        }[self.value]
+
+    @property
+    def has_details(self) -> bool:
+        return self != ReportScope.SUMMARY
+
+    @property
+    def has_examples(self) -> bool:
+        return self in (ReportScope.EXAMPLES_NO_TEXT, ReportScope.EXAMPLES)
+
+    @property
+    def has_example_text(self) -> bool:
+        return self == ReportScope.EXAMPLES
+
+
 class ShareLinkQuerySet(models.QuerySet):
     def usable(self) -> ShareLinkQuerySet:
         now = timezone.now()
@@ -26,6 +58,13 @@ class ShareLink(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="share_links")
     label = models.CharField(max_length=100, help_text="Who it is for, e.g. “Steering committee”.")
+    # Links made before the choice existed carried everything; they keep doing so.
+    scope = models.CharField(
+        "What it carries",
+        max_length=20,
+        choices=ReportScope.choices,
+        default=ReportScope.EXAMPLES,
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -45,13 +84,16 @@ class ShareLink(models.Model):
         return f"{self.label} ({self.decision})"
 
     @classmethod
-    def create(cls, *, decision: Decision, label: str, expiry: str, user) -> tuple[ShareLink, str]:
+    def create(
+        cls, *, decision: Decision, label: str, expiry: str, scope: str, user
+    ) -> tuple[ShareLink, str]:
         """A new link and its token; the token is never stored, so show it now or never."""
         token = new_token()
         expires_at = None if expiry == "never" else timezone.now() + timedelta(days=int(expiry))
         link = cls.objects.create(
             decision=decision,
             label=label,
+            scope=scope,
             token_hash=hash_token(token),
             created_by=user,
             expires_at=expires_at,
@@ -80,11 +122,13 @@ class PdfStatus(models.TextChoices):
 
 
 class ReportPdfQuerySet(models.QuerySet):
-    def for_key(self, decision: Decision, key: str) -> tuple[ReportPdf, bool]:
-        """The PDF row for this decision's current content and templates: (row, created)."""
+    def for_key(self, decision: Decision, key: str, scope: str) -> tuple[ReportPdf, bool]:
+        """The PDF row for this decision's current content, scope and templates: (row, created).
+
+        `key` already covers the scope; the row keeps it so the worker knows what to draw."""
         try:
             with transaction.atomic():
-                return self.get_or_create(decision=decision, key=key)
+                return self.get_or_create(decision=decision, key=key, defaults={"scope": scope})
         except IntegrityError:  # a second request created it at the same moment
             return self.get(decision=decision, key=key), False
 
@@ -98,6 +142,9 @@ class ReportPdf(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="pdfs")
     key = models.CharField(max_length=64)
+    scope = models.CharField(
+        max_length=20, choices=ReportScope.choices, default=ReportScope.EXAMPLES
+    )
     status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
     content = models.BinaryField(null=True, editable=False)
     error = models.TextField(blank=True)

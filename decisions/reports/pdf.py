@@ -57,16 +57,17 @@ def template_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def pdf_key(decision) -> str:
-    """Names one PDF: the decision's content (its snapshot and all), what it says of its own
-    standing (superseded or latest, which changes after it is saved) and the templates."""
+def pdf_key(decision, scope: str) -> str:
+    """Names one PDF: the decision's content (its snapshot and all), how much of it the PDF
+    carries, what it says of its own standing (superseded or latest, which changes after it is
+    saved) and the templates."""
     review = getattr(decision, "review", None)
     last_event = decision.review_events.values_list("pk", flat=True).last()
     standing = (
         f"superseded-by-{decision.superseded_by()}:"
         f"{review.status if review else 'draft'}:{last_event}"
     )
-    parts = f"{decision.content_hash()}:{standing}:{template_version()}"
+    parts = f"{decision.content_hash()}:{scope}:{standing}:{template_version()}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 

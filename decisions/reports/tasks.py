@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from decisions.records.models import Decision
 from decisions.reports.context import report_context
-from decisions.reports.models import PdfStatus, ReportPdf
+from decisions.reports.models import PdfStatus, ReportPdf, ReportScope
 from decisions.reports.pdf import missing_pdf_library, pdf_key, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -30,9 +30,9 @@ logger = logging.getLogger(__name__)
 RENDER_OVERDUE = timedelta(minutes=10)
 
 
-def pdf_request(*, decision: Decision) -> ReportPdf:
-    """The decision's PDF for its current content; a new or overdue one is queued."""
-    pdf, created = ReportPdf.objects.for_key(decision, pdf_key(decision))
+def pdf_request(*, decision: Decision, scope: str = ReportScope.EXAMPLES) -> ReportPdf:
+    """The decision's PDF for its current content and scope; a new or overdue one is queued."""
+    pdf, created = ReportPdf.objects.for_key(decision, pdf_key(decision, scope), scope)
     if created or pdf.is_overdue(RENDER_OVERDUE):
         _queue(pdf)
     return pdf
@@ -67,7 +67,9 @@ def render_report_pdf(pdf_id: int) -> str:
         if missing:
             raise RuntimeError(missing)
         with time_budget(settings.PDF_RENDER_SECONDS):
-            content = render_pdf(report_context(pdf.decision, for_pdf=True))
+            content = render_pdf(
+                report_context(pdf.decision, for_pdf=True, scope=ReportScope(pdf.scope))
+            )
     except Exception as error:
         logger.exception("PDF render %s of decision %s failed", pdf.pk, pdf.decision_id)
         _finish(pdf, status=PdfStatus.FAILED, error=str(error) or type(error).__name__)

@@ -19,9 +19,10 @@ from decisions.records.access import get_decision
 from decisions.records.models import Review
 from decisions.records.review import PROPOSE, moves_for
 from decisions.records.staleness import staleness
+from decisions.records.steps import step_rows
 from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
-from decisions.reports.models import ShareLink
+from decisions.reports.models import ReportScope, ShareLink
 from decisions.reports.pdf import missing_pdf_library
 from decisions.reports.records_export import decision_json, decision_madr
 from decisions.reports.tasks import pdf_request, pdf_retry
@@ -33,7 +34,13 @@ SHARE_POLLS_PER_MINUTE = 60 // PDF_POLL_SECONDS * 2
 
 
 def pdf_response(
-    request, decision, *, report_url: str, retry_url: str = "", shared: bool = False
+    request,
+    decision,
+    *,
+    scope: ReportScope,
+    report_url: str,
+    retry_url: str = "",
+    shared: bool = False,
 ) -> HttpResponse:
     """The finished PDF, or a page that says where it stands; never a render in the request.
 
@@ -44,9 +51,11 @@ def pdf_response(
         return _pdf_status_page(
             request, decision, "unavailable", report_url, error=missing, shared=shared
         )
-    pdf = pdf_request(decision=decision)
+    pdf = pdf_request(decision=decision, scope=scope)
     if pdf.is_ready and not request.htmx:
         name = f"{slugify(decision.project.name)[:60] or 'decision'}-revision-{decision.revision}"
+        if scope != ReportScope.EXAMPLES:
+            name += f"-{scope.replace('_', '-')}"
         response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response
@@ -70,7 +79,8 @@ def _pdf_status_page(request, decision, state, report_url, *, error, retry_url="
         "project": decision.project,
         "state": state,
         "error": error,
-        "pdf_url": request.path,
+        # With its query: the page checks again for the same scope.
+        "pdf_url": request.get_full_path(),
         "report_url": report_url,
         "retry_url": retry_url,
         "poll_seconds": PDF_POLL_SECONDS,
@@ -93,12 +103,22 @@ def report(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResp
 @require_GET
 def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, membership = get_decision(request.user, project_id, revision, Need.READ)
+    scope = request.GET.get("scope", ReportScope.EXAMPLES)
+    if scope not in ReportScope.values:
+        choices = ", ".join(ReportScope.values)
+        return HttpResponse(
+            f"Unknown PDF scope “{scope}”: choose one of {choices}.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
     kwargs = {"project_id": project_id, "revision": revision}
+    retry_url = with_scope(reverse("reports:pdf_retry", kwargs=kwargs), scope)
     return pdf_response(
         request,
         decision,
+        scope=ReportScope(scope),
         report_url=reverse("reports:report", kwargs=kwargs),
-        retry_url=reverse("reports:pdf_retry", kwargs=kwargs) if membership.can_edit else "",
+        retry_url=retry_url if membership.can_edit else "",
     )
 
 
@@ -106,9 +126,17 @@ def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> Http
 @require_POST
 def report_pdf_retry(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, _ = get_decision(request.user, project_id, revision, Need.EDIT)
-    pdf = pdf_request(decision=decision)
-    pdf_retry(pdf=pdf)
-    return redirect("reports:pdf", project_id=project_id, revision=revision)
+    scope = request.GET.get("scope", ReportScope.EXAMPLES)
+    if scope not in ReportScope.values:
+        scope = ReportScope.EXAMPLES
+    pdf_retry(pdf=pdf_request(decision=decision, scope=scope))
+    pdf_url = reverse("reports:pdf", kwargs={"project_id": project_id, "revision": revision})
+    return redirect(with_scope(pdf_url, scope))
+
+
+def with_scope(url: str, scope: str) -> str:
+    """The URL asking for `scope`; the full report with examples is the plain URL."""
+    return url if scope == ReportScope.EXAMPLES else f"{url}?scope={scope}"
 
 
 def diagram_response(decision) -> HttpResponse:
@@ -167,6 +195,7 @@ def render_report(
     context.update(
         {
             "membership": membership,
+            "tracked_steps": step_rows(decision, membership),
             "pdf_url": reverse(
                 "reports:pdf",
                 kwargs={"project_id": decision.project_id, "revision": decision.revision},
@@ -175,6 +204,7 @@ def render_report(
                 "reports:diagram",
                 kwargs={"project_id": decision.project_id, "revision": decision.revision},
             ),
+            "pdf_scopes": list(ReportScope),
             "share_form": form or ShareLinkForm(),
             "share_links": decision.share_links.select_related("created_by")
             if membership.can_edit
@@ -200,6 +230,7 @@ def share_create(request: HtmxHttpRequest, project_id: int, revision: int) -> Ht
         decision=decision,
         label=form.cleaned_data["label"],
         expiry=form.cleaned_data["expiry"],
+        scope=form.cleaned_data["scope"],
         user=request.user,
     )
     # The token is shown in this one response and never again: only its hash is stored.
@@ -278,7 +309,7 @@ def _usable_link(token: str, *, count_view: bool) -> ShareLink:
 
 @shared_view
 def shared_report(request, link: ShareLink) -> HttpResponse:
-    context = report_context(link.decision)
+    context = report_context(link.decision, scope=ReportScope(link.scope))
     context["pdf_url"] = request.path.rstrip("/") + "/report.pdf"
     context["diagram_url"] = request.path.rstrip("/") + "/diagram.svg"
     context["shared"] = True
@@ -293,7 +324,9 @@ def shared_diagram(request, link: ShareLink) -> HttpResponse:
 @shared_view
 def shared_pdf(request, link: ShareLink) -> HttpResponse:
     report_url = request.path.removesuffix("report.pdf")
-    return pdf_response(request, link.decision, report_url=report_url, shared=True)
+    return pdf_response(
+        request, link.decision, scope=ReportScope(link.scope), report_url=report_url, shared=True
+    )
 
 
 @login_required

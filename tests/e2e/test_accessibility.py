@@ -67,7 +67,9 @@ def world(alice, bob, project, settings):
         passed=31,
     )
     decision = save_decision(project, alice, "prompt")
-    _, token = ShareLink.create(decision=decision, label="Steering", expiry="30", user=alice)
+    _, token = ShareLink.create(
+        decision=decision, label="Steering", expiry="30", scope="full", user=alice
+    )
     preview = import_create(
         project=project,
         user=alice,

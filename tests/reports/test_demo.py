@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.management import call_command
+from django.db.models import F
 
 from decisions.projects.models import FailedExample, Project, PromptTrial
 from decisions.records.dashboard import with_staleness
@@ -49,7 +50,11 @@ def test_the_demo_shows_each_kind_of_decision(db):
         ("proposed", "demo"),
         ("accepted", "priya"),
     ]
-    assert ShareLink.objects.get().decision == sales
+    link = ShareLink.objects.get()
+    assert (link.decision, link.scope) == (sales, "full")
+    steps = list(sales.tracked_steps.values_list("owner__username", "done_by__username"))
+    assert steps[:3] == [("demo", "demo"), ("priya", None), ("demo", None)]
+    assert sales.tracked_steps.filter(due_on__lt=F("decision__created_at__date")).count() == 1
     assert sales.stale is False
 
     support = decisions["Customer support bot: returns and refunds"]

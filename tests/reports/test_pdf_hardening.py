@@ -36,7 +36,7 @@ def test_long_example_text_is_clipped_in_the_pdf_with_a_note_but_whole_in_the_ap
     make_example(project, title="Long one", bad_output="B" * 19_990 + "END-MARKER")
     decision = save_decision(project, alice, "prompt")
     text = pdf_text(latest_pdf(decision))
-    assert "Clipped at 2,000 of 20,000 characters: the full text is in the app." in text
+    assert "Clipped at 1,000 of 20,000 characters: the full text is in the app." in text
     assert "END-MARKER" not in text
 
     client.force_login(alice)

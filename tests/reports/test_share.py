@@ -19,9 +19,18 @@ SHARE_HEADERS = {
 }
 
 
-def create_link(client, decision, *, label="Steering committee", expiry="30", headers=None):
+def create_link(
+    client,
+    decision,
+    *,
+    label="Steering committee",
+    expiry="30",
+    scope="examples",
+    headers=None,
+):
     url = f"/projects/{decision.project_id}/decisions/{decision.revision}/share/"
-    return client.post(url, {"label": label, "expiry": expiry}, headers=headers or {})
+    data = {"label": label, "expiry": expiry, "scope": scope}
+    return client.post(url, data, headers=headers or {})
 
 
 def token_from(response) -> str:
@@ -120,16 +129,22 @@ def test_bad_share_input_is_refused(client, alice, decision):
 
 def test_share_management_access(client, bob, charlie, emily, decision):
     create_url = f"/projects/{decision.project_id}/decisions/1/share/"
-    link, _ = ShareLink.create(decision=decision, label="x", expiry="7", user=emily)
+    link, _ = ShareLink.create(decision=decision, label="x", expiry="7", scope="full", user=emily)
     revoke_url = f"{create_url}{link.pk}/revoke/"
     for user, status in ((charlie, 404), (bob, 403)):
         client.force_login(user)
-        assert client.post(create_url, {"label": "y", "expiry": "7"}).status_code == status
+        assert (
+            client.post(create_url, {"label": "y", "expiry": "7", "scope": "summary"}).status_code
+            == status
+        )
         assert client.post(revoke_url).status_code == status
     link.refresh_from_db()
     assert link.revoked_at is None and ShareLink.objects.count() == 1
     client.force_login(emily)
-    assert client.post(create_url, {"label": "y", "expiry": "7"}).status_code == 201
+    assert (
+        client.post(create_url, {"label": "y", "expiry": "7", "scope": "summary"}).status_code
+        == 201
+    )
 
 
 def test_share_endpoint_is_rate_limited_per_address(client, decision):
