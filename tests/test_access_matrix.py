@@ -117,6 +117,7 @@ MATRIX: dict[str, list] = {
     "records:comment_resolve": [Scoped("post", EDIT, ok(302))],
     "records:step_save": [Scoped("post", EDIT, ok(302), {"version": "1", "done": "on"})],
     "reports:report": [Scoped("get", READ, ok(200))],
+    "reports:portfolio": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
     "reports:diagram": [Scoped("get", READ, ok(200))],
     "reports:export_json": [Scoped("get", READ, ok(200))],

@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from decisions.accounts.models import Team
-from decisions.flowchart.registry import current_version
+from decisions.flowchart.registry import check_all, current_version
 from decisions.projects.models import FailedExample
 from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
 
@@ -176,3 +176,12 @@ class DecisionFilter(django_filters.FilterSet):
 
     def only_stale(self, queryset, name, value):
         return with_staleness(queryset).filter(stale=value == "yes")
+
+
+def verdict_choices() -> list[tuple[str, str]]:
+    """Every outcome of every registered version, by id, labelled as the newest names it."""
+    labels: dict[str, str] = {}
+    for definition in check_all():
+        for outcome in definition.outcomes.values():
+            labels[outcome.id] = outcome.label
+    return list(labels.items())

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from decisions.accounts.access import Need
-from decisions.flowchart.registry import check_all
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 from decisions.records import review
@@ -23,6 +22,7 @@ from decisions.records.dashboard import (
     open_steps,
     page_of_decisions,
     reviewers,
+    verdict_choices,
 )
 from decisions.records.diff import revision_diff
 from decisions.records.forms import TrackedStepForm
@@ -207,15 +207,6 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     }
     template = "records/dashboard.html#results" if request.htmx else "records/dashboard.html"
     return render(request, template, context)
-
-
-def verdict_choices() -> list[tuple[str, str]]:
-    """Every outcome of every registered version, by id, labelled as the newest names it."""
-    labels: dict[str, str] = {}
-    for definition in check_all():
-        for outcome in definition.outcomes.values():
-            labels[outcome.id] = outcome.label
-    return list(labels.items())
 
 
 @login_required

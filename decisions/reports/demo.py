@@ -116,6 +116,8 @@ def teammate(team):
 
 def sales_decision(project: Project, user, reviewer) -> str:
     today = timezone.localdate()
+    # Collected over the three weeks before deciding: the portfolio's time to a decision.
+    project.examples.update(created_at=timezone.now() - timedelta(days=21))
     for label, techniques, cases, passed, days_ago in SALES_TRIALS:
         PromptTrial.objects.create(
             project=project,
@@ -189,6 +191,13 @@ def track_steps(decision: Decision, user, reviewer) -> None:
 
 
 def support_decision(project: Project, user) -> None:
+    # A first attempt given up after one answer: the portfolio shows where runs are left.
+    WizardRun.objects.create(
+        project=project,
+        created_by=user,
+        status=RunStatus.DISCARDED,
+        answers={"symptom": {"option": "facts", "note": ""}},
+    )
     saved_decision(project, user, CONTEXT_PATH)
     # Arrived after the decision was saved: the dashboard and the report call it stale.
     FailedExample.objects.bulk_create(

@@ -26,7 +26,7 @@ def test_load_demo_is_idempotent(db, capsys):
 
     call_command("load_demo")
 
-    assert counts == [3, 27, 3, 2, 1, 4]
+    assert counts == [3, 27, 3, 2, 1, 5]
     assert [
         model.objects.count()
         for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
@@ -68,3 +68,5 @@ def test_the_demo_shows_each_kind_of_decision(db):
     draft = WizardRun.objects.get(status="draft")
     assert draft.project == contracts.project
     assert sorted(draft.answers) == ["examples_test", "symptom"]
+    left = WizardRun.objects.get(status="discarded")
+    assert (left.project, left.evaluate().next_node) == (support.project, "context_test")
