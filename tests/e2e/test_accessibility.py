@@ -117,6 +117,7 @@ def test_no_serious_or_critical_violation_on_any_page_type(chromium_browser, liv
         "/decisions/",
         "/accounts/teams/",
         f"/accounts/teams/{project.team_id}/",
+        f"/teams/{project.team_id}/portfolio/",
         "/accounts/tokens/",
         "/accounts/password/",
         "/projects/987654/",

@@ -11,7 +11,7 @@ import re
 from playwright.sync_api import expect
 
 from decisions.projects.models import FailedExample
-from tests.e2e.test_wizard_keyboard import log_in, tab_to
+from tests.e2e.test_wizard_keyboard import is_focused_soon, log_in, tab_to
 from tests.reports.conftest import save_decision
 
 
@@ -63,3 +63,27 @@ def test_propose_and_share_a_decision_with_the_keyboard(page, alice, project):
     # The new link takes the focus, ready to copy.
     expect(page.locator("#new-share-url")).to_be_focused()
     expect(page.locator("#new-share-url")).to_have_value(re.compile(r"/s/[A-Za-z0-9_\-]{20,}/$"))
+
+
+def test_track_a_next_step_with_the_keyboard(page, alice, project):
+    decision = save_decision(project, alice, "prompt")
+    log_in(page, "alice")
+    page.goto(f"/projects/{project.pk}/decisions/{decision.revision}/#steps-heading")
+
+    page.focus("#step-4-done")
+    page.keyboard.press("Space")
+    expect(page.locator("#step-4-done")).to_be_checked()
+    page.keyboard.press("Tab")  # to the owner
+    page.keyboard.press("ArrowDown")  # from "No owner" to alice
+    save = page.locator("#step-4 button")
+    for _ in range(5):  # through the due date's day, month and year to Save
+        page.keyboard.press("Tab")
+        if is_focused_soon(save):
+            break
+    expect(save).to_be_focused()
+    page.keyboard.press("Enter")  # saved by htmx, the step redrawn in place
+    expect(page.locator("#step-4 .badge")).to_have_text("Done")
+    expect(page.locator("#step-4 .tracked-step-meta")).to_contain_text("by alice")
+    expect(page.locator("#step-4-owner")).to_have_value(str(alice.pk))
+    step = decision.tracked_steps.get(index=4)
+    assert (step.owner, step.done_by) == (alice, alice)
