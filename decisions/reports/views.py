@@ -227,13 +227,16 @@ def share_create(request: HtmxHttpRequest, project_id: int, revision: int) -> Ht
         return render_report(
             request, decision, membership, form=form, status=422, share_action=True
         )
-    _, token = ShareLink.create(
+    link, token = ShareLink.create(
         decision=decision,
         label=form.cleaned_data["label"],
         expiry=form.cleaned_data["expiry"],
         scope=form.cleaned_data["scope"],
         user=request.user,
     )
+    # Rendered now, as a decision's full PDF is when it is saved: the stakeholder's first
+    # download finds it ready.
+    pdf_request(decision=decision, scope=ReportScope(link.scope))
     # The token is shown in this one response and never again: only its hash is stored.
     new_link = request.build_absolute_uri(reverse("reports:shared", kwargs={"token": token}))
     return render_report(

@@ -49,6 +49,6 @@ def test_propose_comment_on_an_answer_accept_and_see_the_timeline(
     expect(timeline).to_contain_text("Draft → Proposed")
     expect(timeline).to_contain_text("Is tone really the main failure here?")
     expect(timeline).to_contain_text("Proposed → Accepted")
-    expect(author.locator(".report-meta")).to_contain_text("Accepted by emily")
+    expect(author.locator(".summary-review")).to_contain_text("Accepted by emily")
     author.context.close()
     reviewer.context.close()

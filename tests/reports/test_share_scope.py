@@ -125,3 +125,14 @@ def test_a_link_without_a_scope_is_refused(client, alice, private_decision):
     assert response.status_code == 422
     assert "This field is required." in response.content.decode()
     assert not ShareLink.objects.exists()
+
+
+def test_a_new_links_pdf_is_prepared_at_once(client, alice, private_decision):
+    from decisions.reports.models import ReportPdf
+
+    client.force_login(alice)
+    create_link(client, private_decision, scope="summary")
+    assert list(ReportPdf.objects.order_by("pk").values_list("scope", "status")) == [
+        ("examples", "pending"),  # asked for when the decision was saved
+        ("summary", "pending"),
+    ]
