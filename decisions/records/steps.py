@@ -74,13 +74,13 @@ def step_update(
     return step
 
 
-def step_rows(decision: Decision, membership) -> list[dict]:
+def step_rows(decision: Decision, membership, *, is_latest: bool) -> list[dict]:
     """The report's tracked steps, with a form on each when this member may change them and
     the revision is the latest."""
     from decisions.records.forms import TrackedStepForm
 
     steps = list(decision.tracked_steps.select_related("owner", "done_by"))
-    editable = membership.can_edit and decision.superseded_by() is None
+    editable = membership.can_edit and is_latest
     members = membership.team.members.order_by("username") if editable else None
     today = timezone.localdate()
     rows = []

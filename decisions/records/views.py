@@ -161,7 +161,8 @@ def step_save(request: HtmxHttpRequest, project_id: int, revision: int, index: i
             messages.error(request, error)
         return redirect(_report_url(decision, f"step-{index}"))
     # A refused form is drawn again from what is saved now, with the reason beside it.
-    row = next(r for r in step_rows(decision, membership) if r["step"].index == index)
+    rows = step_rows(decision, membership, is_latest=decision.superseded_by() is None)
+    row = next(r for r in rows if r["step"].index == index)
     context = {"row": row, "decision": decision, "project": decision.project, "error": error}
     return render(request, "records/_steps.html#step", context, status=422 if error else 200)
 

@@ -104,20 +104,15 @@ def report(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResp
 @require_GET
 def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, membership = get_decision(request.user, project_id, revision, Need.READ)
-    scope = request.GET.get("scope", ReportScope.EXAMPLES)
-    if scope not in ReportScope.values:
-        choices = ", ".join(ReportScope.values)
-        return HttpResponse(
-            f"Unknown PDF scope “{scope}”: choose one of {choices}.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+    scope = requested_scope(request)
+    if scope is None:
+        return unknown_scope(request)
     kwargs = {"project_id": project_id, "revision": revision}
     retry_url = with_scope(reverse("reports:pdf_retry", kwargs=kwargs), scope)
     return pdf_response(
         request,
         decision,
-        scope=ReportScope(scope),
+        scope=scope,
         report_url=reverse("reports:report", kwargs=kwargs),
         retry_url=retry_url if membership.can_edit else "",
     )
@@ -127,12 +122,27 @@ def report_pdf(request: HtmxHttpRequest, project_id: int, revision: int) -> Http
 @require_POST
 def report_pdf_retry(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, _ = get_decision(request.user, project_id, revision, Need.EDIT)
-    scope = request.GET.get("scope", ReportScope.EXAMPLES)
-    if scope not in ReportScope.values:
-        scope = ReportScope.EXAMPLES
+    scope = requested_scope(request)
+    if scope is None:
+        return unknown_scope(request)
     pdf_retry(pdf=pdf_request(decision=decision, scope=scope))
     pdf_url = reverse("reports:pdf", kwargs={"project_id": project_id, "revision": revision})
     return redirect(with_scope(pdf_url, scope))
+
+
+def requested_scope(request) -> ReportScope | None:
+    """The PDF's scope from `?scope=`: everything when not given, None when unknown."""
+    value = request.GET.get("scope", ReportScope.EXAMPLES)
+    return ReportScope(value) if value in ReportScope.values else None
+
+
+def unknown_scope(request) -> HttpResponse:
+    choices = ", ".join(ReportScope.values)
+    return HttpResponse(
+        f"Unknown PDF scope “{request.GET['scope']}”: choose one of {choices}.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def with_scope(url: str, scope: str) -> str:
@@ -196,7 +206,9 @@ def render_report(
     context.update(
         {
             "membership": membership,
-            "tracked_steps": step_rows(decision, membership),
+            "tracked_steps": step_rows(
+                decision, membership, is_latest=context["superseded_by"] is None
+            ),
             "pdf_url": reverse(
                 "reports:pdf",
                 kwargs={"project_id": decision.project_id, "revision": decision.revision},

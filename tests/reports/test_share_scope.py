@@ -136,3 +136,11 @@ def test_a_new_links_pdf_is_prepared_at_once(client, alice, private_decision):
         ("examples", "pending"),  # asked for when the decision was saved
         ("summary", "pending"),
     ]
+
+
+def test_a_retry_with_an_unknown_scope_is_refused(client, alice, private_decision):
+    client.force_login(alice)
+    url = f"/projects/{private_decision.project_id}/decisions/1/report.pdf/retry/?scope=all"
+    response = client.post(url)
+    assert response.status_code == 400
+    assert response.content.decode().startswith("Unknown PDF scope “all”")
