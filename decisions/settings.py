@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "decisions.accounts",
     "decisions.projects",
+    "decisions.evidence",
     "decisions.flowchart",
     "decisions.wizard",
     "decisions.records",

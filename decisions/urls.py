@@ -17,6 +17,12 @@ if "id" not in get_converters():
     register_converter(IdConverter, "id")
 
 from decisions.api.api import api  # noqa: E402  (its URLs use the converter above)
+from decisions.evidence import urls as evidence_urls  # noqa: E402
+from decisions.projects import urls as project_urls  # noqa: E402
+
+# The project's own pages and its evidence share the `projects:` names (projects:detail is the
+# project page, which is mostly evidence); neither app imports the other's URLs.
+project_pages = (project_urls.urlpatterns + evidence_urls.urlpatterns, "projects")
 
 
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
@@ -39,7 +45,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("decisions.accounts.urls")),
-    path("projects/", include("decisions.projects.urls")),
+    path("projects/", include(project_pages)),
     path("", include("decisions.wizard.urls")),
     path("", include("decisions.records.urls")),
     path("", include("decisions.reports.urls")),

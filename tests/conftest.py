@@ -7,7 +7,8 @@ import pytest
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import team_create, user_signup
-from decisions.projects.models import FailedExample, Project
+from decisions.evidence.models import FailedExample
+from decisions.projects.models import Project
 
 PASSWORD = "correct-horse-battery-staple"
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

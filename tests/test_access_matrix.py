@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from decisions.accounts.models import Invitation, Membership, Role, Team
 from decisions.accounts.services import invitation_create, user_signup
 from decisions.api.models import ApiToken
-from decisions.projects.importing import import_create
-from decisions.projects.models import ExampleImport, FailedExample, Project, PromptTrial
+from decisions.evidence.imports.run import import_create
+from decisions.evidence.models import ExampleImport, FailedExample, PromptTrial
+from decisions.projects.models import Project
 from decisions.records.models import Comment, Decision, Review, ReviewEvent
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun

@@ -18,8 +18,9 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
 from decisions.api.models import ApiToken
+from decisions.evidence.models import FailedExample
 from decisions.lib.tokens import hash_token
-from decisions.projects.models import FailedExample, Project
+from decisions.projects.models import Project
 from decisions.records.models import Decision
 
 PAGE_SIZE = 50

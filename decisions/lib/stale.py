@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.forms import ModelForm
 
+STALE_MESSAGE = (
+    "Someone saved a newer version while you were editing. Nothing was overwritten: "
+    "your changes are still in the form; compare with the current version and save again."
+)
+
 
 def save_unless_stale(form: ModelForm, expected_version: int) -> bool:
     """Save a valid model form only if the row still has `expected_version`.

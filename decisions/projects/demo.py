@@ -7,7 +7,8 @@ from django.db import transaction
 
 from decisions.accounts.models import Membership, Role, Team
 from decisions.accounts.services import user_signup
-from decisions.projects.models import FailedExample, Project
+from decisions.evidence.models import FailedExample
+from decisions.projects.models import Project
 
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "fresh-paint-2026"

@@ -23,8 +23,8 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from decisions.accounts.models import Team
+from decisions.evidence.models import FailedExample
 from decisions.flowchart.registry import check_all, current_version
-from decisions.projects.models import FailedExample
 from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
 
 SORTS = {

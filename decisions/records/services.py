@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from decisions.evidence.aggregate import project_evidence
 from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.explain import explain
 from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
 from decisions.records.models import Decision, Review
 from decisions.records.steps import steps_track
-from decisions.wizard.evidence import project_evidence
 from decisions.wizard.models import RunStatus, WizardRun
 
 SNAPSHOT_FIELDS = (

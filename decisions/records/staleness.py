@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 
+from decisions.evidence.aggregate import project_evidence
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import current_version, get_definition
 from decisions.records.models import Decision
-from decisions.wizard.evidence import project_evidence
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
-from decisions.projects.readiness import readiness
-from decisions.projects.trial_chart import trials_chart_svg
+from decisions.evidence.readiness import readiness
+from decisions.evidence.trials.chart import trials_chart_svg
 from decisions.records.models import Decision, ReviewStatus
 from decisions.records.services import project_context
 from decisions.reports.chart import bar_chart_svg

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
+from decisions.evidence.models import FailedExample, PromptTrial
 from decisions.projects import demo as project_demo
-from decisions.projects.models import FailedExample, Project, PromptTrial
+from decisions.projects.models import Project
 from decisions.records.models import Decision
 from decisions.records.review import comment_add, review_move
 from decisions.records.services import decision_create

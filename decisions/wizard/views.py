@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import push_url
 
 from decisions.accounts.access import Need
+from decisions.evidence.aggregate import panel_evidence
 from decisions.flowchart.evidence import prefills
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import current_version
@@ -24,7 +25,6 @@ from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 from decisions.wizard import services
 from decisions.wizard.access import get_run
-from decisions.wizard.evidence import panel_evidence
 from decisions.wizard.forms import StepForm
 from decisions.wizard.models import RunStatus, WizardRun
 

@@ -7,8 +7,9 @@ import pytest
 
 from decisions.accounts.services import team_create
 from decisions.api.models import ApiToken
+from decisions.evidence.models import FailedExample
 from decisions.lib.tokens import hash_token
-from decisions.projects.models import FailedExample, Project
+from decisions.projects.models import Project
 from tests.conftest import make_example
 from tests.reports.conftest import save_decision
 

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from playwright.sync_api import expect
 
-from decisions.projects.importing import import_create
-from decisions.projects.models import PromptTrial
+from decisions.evidence.imports.run import import_create
+from decisions.evidence.models import PromptTrial
 from decisions.reports.models import ShareLink
 from decisions.wizard.models import WizardRun
 from tests.conftest import make_example

@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from decisions.projects.models import FailedExample
+from decisions.evidence.models import FailedExample
 from tests.e2e.test_wizard_keyboard import is_focused_soon, log_in, tab_to
 from tests.reports.conftest import save_decision
 

@@ -7,7 +7,8 @@ import re
 from django.core.management import call_command
 from django.db.models import F
 
-from decisions.projects.models import FailedExample, Project, PromptTrial
+from decisions.evidence.models import FailedExample, PromptTrial
+from decisions.projects.models import Project
 from decisions.records.dashboard import with_staleness
 from decisions.records.models import Comment, Decision
 from decisions.reports.models import ShareLink

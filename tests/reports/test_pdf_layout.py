@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 
-from decisions.projects.models import PromptTrial
+from decisions.evidence.models import PromptTrial
 from decisions.reports.context import report_context
 from tests.conftest import make_example
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME

@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from decisions.projects.models import FailedExample, Project
+from decisions.evidence.models import FailedExample
+from decisions.projects.models import Project
 from decisions.records.models import Decision, ReviewEvent, TrackedStep
 from decisions.records.review import review_move
 from decisions.reports.portfolio import team_portfolio

@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from decisions.projects.models import PromptTrial
+from decisions.evidence.models import PromptTrial
 from decisions.records.services import decision_create
 from decisions.reports.context import report_context
 from decisions.reports.pdf import missing_pdf_library, render_pdf

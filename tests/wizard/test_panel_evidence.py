@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decisions.projects.models import FailedExample
+from decisions.evidence.models import FailedExample
 from tests.conftest import example_post_data, make_example
 
 FACTS = "tagged Facts are missing, outdated or invented."
@@ -33,7 +33,7 @@ def test_an_example_deleted_in_the_admin_changes_the_next_prefill(
     assert f"2 of 3 examples are {FACTS}" in symptom_page(client, run)
 
     response = admin_client.post(
-        f"/admin/projects/failedexample/{facts[0].pk}/delete/", {"post": "yes"}
+        f"/admin/evidence/failedexample/{facts[0].pk}/delete/", {"post": "yes"}
     )
 
     assert response.status_code == 302

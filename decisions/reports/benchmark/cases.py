@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
 
-from decisions.projects.importing import import_choose, import_create, import_run
-from decisions.projects.models import ExampleImport, FailedExample, ImportStatus
+from decisions.evidence.imports.run import import_choose, import_create, import_run
+from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
 from decisions.reports.benchmark.data import BenchData, example
 from decisions.reports.benchmark.measure import Table, Target, Timing, measure, peak_memory_mib
 from decisions.reports.context import report_context

@@ -15,7 +15,8 @@ from django.db import transaction
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import team_create, user_signup
-from decisions.projects.models import FailedExample, Project
+from decisions.evidence.models import FailedExample
+from decisions.projects.models import Project
 from decisions.records.models import Decision, Review
 from decisions.records.services import decision_create
 from decisions.wizard.models import WizardRun

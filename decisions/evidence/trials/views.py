@@ -6,21 +6,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
+from decisions.evidence import services
+from decisions.evidence.aggregate import project_trials
+from decisions.evidence.imports.parse import ImportRefused, grouped
+from decisions.evidence.models import TrialSource
+from decisions.evidence.trials.chart import trials_chart_for
+from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
+from decisions.evidence.trials.parse import compare, read_trial_file
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
-from decisions.projects.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
-from decisions.projects.imports import ImportRefused, grouped
-from decisions.projects.models import Project, TrialSource
-from decisions.projects.trial_chart import trials_chart_for
-from decisions.projects.trial_imports import compare, read_trial_file
-from decisions.projects.trials import project_trials
+from decisions.projects.models import Project
 
 TRIALS_URL = "projects:trials"
 
@@ -56,7 +56,7 @@ def _render(request, project, membership, *, status=200, **forms) -> HttpRespons
         "break_even": break_even.break_even(),
         "problem_groups": forms.get("problem_groups", []),
     }
-    return render(request, "projects/trials.html", context, status=status)
+    return render(request, "evidence/trials.html", context, status=status)
 
 
 @login_required
@@ -66,11 +66,7 @@ def trial_add(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     form = TrialForm(request.POST, prefix="trial")
     if not form.is_valid():
         return _render(request, project, membership, status=422, trial_form=form)
-    with transaction.atomic():
-        form.instance.project = project
-        form.instance.created_by = request.user
-        trial = form.save()
-        project.touch()
+    trial = services.trial_create(project=project, trial=form.save(commit=False), user=request.user)
     messages.success(request, f"Trial “{trial.label}” recorded: {trial.passed} of {trial.cases}.")
     return redirect(TRIALS_URL, project.pk)
 
@@ -112,17 +108,12 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
 
 def _save_imported(form, project, user, results, filename: str):
     trial = form.save(commit=False)
-    trial.project = project
-    trial.created_by = user
     trial.label = trial.label or results.label or filename
     trial.model_name = trial.model_name or results.model or "unknown model"
     trial.cases, trial.passed = results.cases, results.passed
     trial.results = results.results
     trial.source = TrialSource.PROMPTFOO if filename.lower().endswith(".json") else TrialSource.CSV
-    with transaction.atomic():
-        trial.save()
-        project.touch()
-    return trial
+    return services.trial_create(project=project, trial=trial, user=user)
 
 
 @login_required
@@ -132,9 +123,7 @@ def trial_delete(request: HtmxHttpRequest, project_id: int, trial_id: int) -> Ht
     trial = project.trials.filter(pk=trial_id).first()
     if trial is None:
         raise Http404("No such trial.")
-    with transaction.atomic():
-        trial.delete()
-        project.touch()
+    services.trial_delete(trial=trial)
     messages.success(request, f"Trial “{trial.label}” deleted.")
     return redirect(TRIALS_URL, project.pk)
 
@@ -146,8 +135,10 @@ def pass_mark_set(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     form = PassMarkForm(request.POST)
     if not form.is_valid():
         return _render(request, project, membership, status=422, pass_mark_form=form)
-    saved = Project.objects.filter(pk=project.pk, version=form.cleaned_data["version"]).update(
-        pass_mark=form.cleaned_data["pass_mark"], version=F("version") + 1
+    saved = services.pass_mark_set(
+        project=project,
+        pass_mark=form.cleaned_data["pass_mark"],
+        version=form.cleaned_data["version"],
     )
     if not saved:
         form.add_error(
@@ -156,7 +147,6 @@ def pass_mark_set(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
             f"now {Project.objects.get(pk=project.pk).pass_mark}%: check it and save again.",
         )
         return _render(request, project, membership, status=409, pass_mark_form=form)
-    project.touch()
     messages.success(request, f"Pass mark set to {form.cleaned_data['pass_mark']}%.")
     return redirect(TRIALS_URL, project.pk)
 
@@ -181,4 +171,4 @@ def trial_compare(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         if first.results and second.results
         else None,
     }
-    return render(request, "projects/trial_compare.html", context)
+    return render(request, "evidence/trial_compare.html", context)

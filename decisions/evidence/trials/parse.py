@@ -9,7 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from decisions.projects.imports import ImportRefused, Problem, decode_utf8
+from decisions.evidence.imports.parse import ImportRefused, Problem, decode_utf8
 
 PASS_WORDS = {"pass", "passed", "true", "1", "yes", "y", "ok"}
 FAIL_WORDS = {"fail", "failed", "false", "0", "no", "n", "error"}

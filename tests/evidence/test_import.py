@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from decisions.projects.models import ExampleImport, FailedExample, ImportStatus
+from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
 from tests.conftest import make_example
 
 FILES = Path(__file__).parent / "files"
@@ -111,7 +111,7 @@ def test_braintrust_tags_map_and_an_unknown_tag_must_be_mapped(logged_in, projec
     assert "“too-formal” is not one of our failure types" in refused.content.decode()
     assert FailedExample.objects.count() == 0
 
-    from decisions.projects.forms import type_field_name
+    from decisions.evidence.imports.forms import type_field_name
 
     run_import(logged_in, project, example_import, **{type_field_name("too-formal"): "tone"})
     rows = imported(project)
@@ -393,7 +393,7 @@ def test_a_refused_import_goes_back_to_its_preview(logged_in, project):
     upload(logged_in, project, "nocol.csv", b"title,notes\nA,B\n")
     example_import = ExampleImport.objects.get()
     ExampleImport.objects.filter(pk=example_import.pk).update(status=ImportStatus.QUEUED)
-    from decisions.projects.importing import import_run
+    from decisions.evidence.imports.run import import_run
 
     assert import_run(example_import_id=example_import.pk) == ImportStatus.FAILED
     example_import.refresh_from_db()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from decisions.projects.models import FailedExample
+from decisions.evidence.models import FailedExample
 from tests.conftest import make_example
 
 
@@ -164,7 +164,7 @@ def test_viewer_sees_no_checkboxes_and_cannot_bulk_delete(client, bob, project, 
     ],
 )
 def test_readiness_levels(count, level):
-    from decisions.projects.readiness import readiness
+    from decisions.evidence.readiness import readiness
 
     assert readiness(count).level.name == level
 

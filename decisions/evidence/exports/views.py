@@ -9,10 +9,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from decisions.accounts.access import Need
+from decisions.evidence.exports.formats import TARGETS, export_plan
+from decisions.evidence.exports.forms import ExportForm
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
-from decisions.projects.exports import TARGETS, export_plan
-from decisions.projects.forms import ExportForm
 
 
 def _plans(project, form: ExportForm):
@@ -36,7 +36,7 @@ def export_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "total": plans[0].total,
     }
     status = 422 if form.is_bound and not form.is_valid() else 200
-    return render(request, "projects/export.html", context, status=status)
+    return render(request, "evidence/export.html", context, status=status)
 
 
 @login_required
@@ -74,4 +74,4 @@ def export_download(
 
 def _refuse(request, project, message: str) -> HttpResponse:
     context = {"project": project, "message": message}
-    return render(request, "projects/export_refused.html", context, status=422)
+    return render(request, "evidence/export_refused.html", context, status=422)

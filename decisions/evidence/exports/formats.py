@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from decisions.projects.models import FailedExample
+from decisions.evidence.models import FailedExample
 
 # The columns of our own CSV, in the order the import maps back without asking.
 CSV_COLUMNS = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from decisions.projects.models import PromptTrial
+from decisions.evidence.models import PromptTrial
 
 FILES = Path(__file__).parent / "files"
 

@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.projects import imports
-from decisions.projects.models import ExampleImport, FailedExample, ImportStatus, Project
+from decisions.evidence import services
+from decisions.evidence.imports import parse as imports
+from decisions.evidence.models import ExampleImport, ImportStatus
+from decisions.projects.models import Project
 from decisions.projects.vocabulary import current_vocabulary
 
 # Rows checked between two progress updates, and saved per INSERT.
 PROGRESS_EVERY = 250
-INSERT_BATCH = 500
 
 
 def import_create(*, project: Project, user, upload) -> ExampleImport:
@@ -102,18 +103,11 @@ def import_run(*, example_import_id: int) -> str:
         _finish(example_import, ImportStatus.FAILED, problems=[p.to_dict() for p in problems])
         return ImportStatus.FAILED
     with transaction.atomic():
-        FailedExample.objects.bulk_create(
-            [
-                FailedExample(
-                    project=example_import.project,
-                    created_by_id=example_import.created_by_id,
-                    **row.values,
-                )
-                for row in rows
-            ],
-            batch_size=INSERT_BATCH,
+        services.examples_import(
+            project=example_import.project,
+            rows=(row.values for row in rows),
+            created_by_id=example_import.created_by_id,
         )
-        example_import.project.touch()
         _finish(example_import, ImportStatus.DONE, imported_count=len(rows), content="")
     return ImportStatus.DONE
 

@@ -1,4 +1,5 @@
-"""A project's failed examples and measured trials as flowchart Evidence, in two queries."""
+"""The evidence a wizard step reads: a project's failed examples and measured trials as the
+flowchart's Evidence, in two queries, and cached per process for the step panels."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from django.db.models import Count, IntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
 
 from decisions.flowchart.evidence import Evidence
+from decisions.flowchart.trials import Trial
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.projects.models import Project
-from decisions.projects.trials import project_trials
 
 
 def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
@@ -38,6 +39,22 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
         most_iterations = max(most_iterations, group["most_iterations"])
     evidence = Evidence(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
     return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)
+
+
+def project_trials(project: Project) -> tuple[Trial, ...]:
+    """The project's measured trials, oldest first, as the flowchart reads them."""
+    return tuple(
+        Trial(
+            label=trial.label,
+            model=trial.model_display,
+            run_on=trial.run_on.isoformat(),
+            techniques=frozenset(trial.techniques),
+            cases=trial.cases,
+            passed=trial.passed,
+            on_current_model=trial.on_current_model,
+        )
+        for trial in project.trials.defer("results", "note")
+    )
 
 
 # Evidence for the wizard's panels, per process, keyed on what changes it: every change to a

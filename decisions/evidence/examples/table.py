@@ -7,7 +7,7 @@ import django_filters
 from django.db.models import Case, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Cast
 
-from decisions.projects.models import FailedExample, Severity
+from decisions.evidence.models import FailedExample, Severity
 from decisions.projects.vocabulary import failure_type_choices, technique_choices
 
 EXAMPLES_PER_PAGE = 25

@@ -16,8 +16,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from decisions.evidence.models import OUTPUT_MAX, Severity
 from decisions.flowchart.vocabulary import Vocabulary
-from decisions.projects.models import NOTES_MAX, OUTPUT_MAX, TITLE_MAX, Severity
+from decisions.projects.models import NOTES_MAX, TITLE_MAX
 
 # The pseudo-column for promptfoo's test CSVs, whose input is every variable column.
 ALL_VARIABLES = "@vars"

@@ -12,13 +12,19 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_http_methods
 
 from decisions.accounts.access import Need
+from decisions.evidence.access import get_import
+from decisions.evidence.imports import parse as imports
+from decisions.evidence.imports.forms import ImportMappingForm, ImportUploadForm, mapping_initial
+from decisions.evidence.imports.run import (
+    import_choose,
+    import_create,
+    import_settings,
+    parsed_file,
+)
+from decisions.evidence.imports.tasks import import_start
+from decisions.evidence.models import ExampleImport, ImportStatus
 from decisions.lib.htmx import HtmxHttpRequest
-from decisions.projects import imports
-from decisions.projects.access import get_import, get_project
-from decisions.projects.forms import ImportMappingForm, ImportUploadForm, mapping_initial
-from decisions.projects.importing import import_choose, import_create, import_settings, parsed_file
-from decisions.projects.models import ExampleImport, ImportStatus
-from decisions.projects.tasks import import_start
+from decisions.projects.access import get_project
 from decisions.projects.vocabulary import current_vocabulary
 
 PREVIEW_ROWS = 10
@@ -50,7 +56,7 @@ def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         )[:5],
     }
     status = 422 if request.method == "POST" else 200
-    return render(request, "projects/import_upload.html", context, status=status)
+    return render(request, "evidence/import_upload.html", context, status=status)
 
 
 def import_limits() -> dict:
@@ -65,7 +71,7 @@ def import_detail(request: HtmxHttpRequest, project_id: int, import_id: int) -> 
     if request.method == "POST" and "reopen" in request.POST:
         return _reopen(request, example_import)
     if example_import.status != ImportStatus.PREVIEW:
-        template = "projects/import_status.html"
+        template = "evidence/import_status.html"
         if request.htmx:
             template += "#import-status"
         problems = [imports.Problem(**problem) for problem in example_import.problems]
@@ -122,7 +128,7 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         "shape_label": imports.SHAPE_LABELS.get(example_import.shape, example_import.shape),
         "type_labels": dict((t.id, t.label) for t in vocabulary.failure_types),
     }
-    template = "projects/import_preview.html"
+    template = "evidence/import_preview.html"
     if request.htmx and posted:
         template += "#preview-results"
     return render(request, template, context, status=422 if "run" in (posted or {}) else 200)

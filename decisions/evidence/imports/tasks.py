@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.tasks import task
 
-from decisions.projects.importing import import_run
-from decisions.projects.models import ExampleImport, ImportStatus
+from decisions.evidence.imports.run import import_run
+from decisions.evidence.models import ExampleImport, ImportStatus
 
 
 def import_start(*, example_import: ExampleImport) -> bool:

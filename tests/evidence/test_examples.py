@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from decisions.projects.models import FailedExample
+from decisions.evidence.models import FailedExample
 from tests.conftest import example_post_data, make_example
 
 HTMX = {"HX-Request": "true"}

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django import forms
+
+from decisions.evidence.models import FailedExample
+from decisions.lib.forms import VersionedForm
+from decisions.projects.vocabulary import failure_type_choices, technique_choices
+
+
+def technique_field(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=label, choices=technique_choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+def in_vocabulary_order(chosen) -> list[str]:
+    """Technique ids in the vocabulary's order, so equal choices are stored equally."""
+    chosen = set(chosen)
+    return [technique_id for technique_id, _ in technique_choices() if technique_id in chosen]
+
+
+class ExampleForm(VersionedForm):
+    techniques_tried = technique_field("Prompt techniques already tried")
+
+    class Meta:
+        model = FailedExample
+        fields = (
+            "title",
+            "failure_type",
+            "input_text",
+            "bad_output",
+            "expected_output",
+            "techniques_tried",
+            "iterations",
+            "severity",
+            "notes",
+        )
+        widgets = {
+            "input_text": forms.Textarea(attrs={"rows": 3}),
+            "bad_output": forms.Textarea(attrs={"rows": 3}),
+            "expected_output": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "iterations": forms.NumberInput(attrs={"min": 0, "max": 1000}),
+        }
+
+    def __init__(self, *args, prefix_id: str = "", **kwargs) -> None:
+        # A distinct prefix per form keeps element ids unique when several forms share a page.
+        super().__init__(*args, auto_id=f"id_{prefix_id}%s" if prefix_id else "id_%s", **kwargs)
+        # Blank only for imported dataset items; a typed example is a failure, so it has one.
+        self.fields["bad_output"].required = True
+
+    def clean_techniques_tried(self) -> list[str]:
+        return in_vocabulary_order(self.cleaned_data["techniques_tried"])
+
+
+class BulkExamplesForm(forms.Form):
+    """The examples ticked in the table and what to do with them."""
+
+    ACTIONS = [("retag", "Retag"), ("delete", "Delete")]
+
+    examples = forms.ModelMultipleChoiceField(
+        queryset=FailedExample.objects.none(),
+        error_messages={"required": "Tick at least one example first."},
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    failure_type = forms.ChoiceField(choices=failure_type_choices, required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args, project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the project's own examples: an id from another project is refused.
+        self.fields["examples"].queryset = project.examples.only("pk", "title")
+        self.fields["examples"].error_messages["invalid_choice"] = (
+            "One of the ticked examples no longer exists: it may have been deleted meanwhile."
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("action") == "retag" and not cleaned.get("failure_type"):
+            self.add_error("failure_type", "Choose the failure type to give them.")
+        return cleaned

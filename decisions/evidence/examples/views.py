@@ -1,0 +1,216 @@
+"""The project page and its failed examples: add, edit, retag, delete.
+
+The project page lives here rather than in `projects/` because most of it is evidence (the
+examples table, the training readiness, the latest trial); the project's own pages (list, new,
+edit, archive) stay in `projects/`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from decisions.accounts.access import Need
+from decisions.evidence import services
+from decisions.evidence.access import get_example
+from decisions.evidence.examples.forms import BulkExamplesForm, ExampleForm
+from decisions.evidence.examples.table import (
+    DEFAULT_SORT,
+    EXAMPLES_PER_PAGE,
+    SORTS,
+    ExampleFilter,
+    sorted_examples,
+)
+from decisions.evidence.readiness import readiness
+from decisions.evidence.trials.chart import trials_chart_for
+from decisions.lib.htmx import HtmxHttpRequest
+from decisions.lib.stale import STALE_MESSAGE
+from decisions.projects.access import get_project
+from decisions.projects.vocabulary import failure_type_choices
+
+TABLE_PARAMETERS = {"q", "failure_type", "technique", "severity", "expected", "sort", "page"}
+
+
+@login_required
+@require_GET
+def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.READ)
+    # Later stages hang off the project through reverse relations (wizard runs, decisions),
+    # so this stage lists them without importing from the stages after it.
+    context = {
+        "draft_run": project.wizard_runs.filter(status="draft").only("pk").first(),
+        "latest_trial": project.trials.defer("results", "note").last(),
+        "trials_chart": trials_chart_for(project),
+        "decisions": project.decisions.only(
+            "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
+        ),
+    }
+    template = "projects/detail.html"
+    if request.htmx and request.htmx.target == "example-table":
+        template = "projects/detail.html#example-table"
+    return _render_examples(request, project, membership, template=template, extra=context)
+
+
+# Failed-output examples. Every htmx action answers with the #examples fragment (counts,
+# list and add form), so the per-type counts always match the list after a change.
+
+
+def _render_examples(
+    request, project, membership, *, add_form=None, template=None, status=200, extra=None
+):
+    context = {
+        "project": project,
+        "membership": membership,
+        **examples_table(request, project),
+        "add_form": add_form or ExampleForm(prefix_id="new_"),
+        **(extra or {}),
+    }
+    if template is None:
+        template = "projects/detail.html#examples" if request.htmx else "projects/detail.html"
+    return render(request, template, context, status=status)
+
+
+def examples_table(request, project) -> dict:
+    """One page of the project's examples as filtered and sorted, with the per-type counts and
+    the training readiness: the same few queries for 1 example or 5,000."""
+    filters = ExampleFilter(request.GET, queryset=project.examples.all())
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    matching = sorted_examples(filters.qs, sort).select_related("created_by")
+    page = Paginator(matching, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
+    failure_counts = project.failure_counts()
+    total = sum(count for _, _, count in failure_counts)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filters": filters,
+        "sort": sort if sort in SORTS else DEFAULT_SORT,
+        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
+        "page": page,
+        "filtered": any(request.GET.get(name) for name in filters.filters),
+        "query_without_page": query.urlencode(),
+        "failure_counts": failure_counts,
+        "example_total": total,
+        "readiness": readiness(project.examples.exclude(expected_output="").count()),
+        "retag_choices": failure_type_choices(),
+    }
+
+
+def _examples_url(project, query: str = "") -> str:
+    url = reverse("projects:detail", kwargs={"project_id": project.pk})
+    # Only our own filter parameters go back into the address.
+    kept = QueryDict(query).copy() if query else None
+    if kept:
+        for name in list(kept):
+            if name not in TABLE_PARAMETERS:
+                del kept[name]
+    return f"{url}?{kept.urlencode()}#examples" if kept else f"{url}#examples"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_add(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    project, membership = get_project(request.user, project_id, Need.EDIT)
+    form = ExampleForm(request.POST or None, prefix_id="new_")
+    if request.method == "GET":
+        return render(request, "evidence/example_form.html", {"form": form, "project": project})
+    if not form.is_valid():
+        if request.htmx:
+            return _render_examples(request, project, membership, add_form=form, status=422)
+        context = {"form": form, "project": project}
+        return render(request, "evidence/example_form.html", context, status=422)
+    example = services.example_create(project=project, form=form, user=request.user)
+    messages.success(request, f"Example “{example.title}” added.")
+    if request.htmx:
+        return _render_examples(request, project, membership)
+    return redirect(_examples_url(project))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_edit(request: HtmxHttpRequest, project_id: int, example_id: int) -> HttpResponse:
+    example, membership = get_example(request.user, project_id, example_id, Need.EDIT)
+    project = example.project
+    form = ExampleForm(request.POST or None, instance=example, prefix_id=f"e{example.pk}_")
+    status = 200
+    current = None
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        elif services.example_update(
+            example=example, form=form, version=form.cleaned_data["version"] or 0
+        ):
+            messages.success(request, f"Example “{example.title}” saved.")
+            if request.htmx:
+                return _render_examples(request, project, membership)
+            return redirect(_examples_url(project))
+        else:
+            form.add_error(None, STALE_MESSAGE)
+            current = project.examples.get(pk=example.pk)
+            status = 409
+    context = {"form": form, "project": project, "example": example, "current": current}
+    if not request.htmx:
+        return render(request, "evidence/example_form.html", context, status=status)
+    response = render(request, "evidence/example_form.html#example-edit", context, status=status)
+    # The form targets #examples for a successful save; a refusal replaces only this card.
+    return reswap(retarget(response, f"#example-{example.pk}"), "outerHTML")
+
+
+@login_required
+@require_GET
+def example_row(request: HtmxHttpRequest, project_id: int, example_id: int) -> HttpResponse:
+    """One example in full; for htmx, its card alone (what "Cancel" on an inline edit swaps
+    back in)."""
+    example, membership = get_example(request.user, project_id, example_id, Need.READ)
+    context = {"example": example, "project": example.project, "membership": membership}
+    template = "evidence/example_detail.html"
+    return render(request, f"{template}#example-card" if request.htmx else template, context)
+
+
+@login_required
+@require_POST
+def examples_bulk(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    """Retag or delete the examples ticked in the table; a delete asks to confirm first."""
+    project, _ = get_project(request.user, project_id, Need.EDIT)
+    form = BulkExamplesForm(request.POST, project=project)
+    back = _examples_url(project, request.POST.get("query", ""))
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(back)
+    chosen = form.cleaned_data["examples"]
+    count = len(chosen)
+    if form.cleaned_data["action"] == "retag":
+        failure_type = form.cleaned_data["failure_type"]
+        services.examples_retag(
+            project=project, example_ids=[e.pk for e in chosen], failure_type=failure_type
+        )
+        label = dict(failure_type_choices())[failure_type]
+        messages.success(request, f"Retagged {count} example{pluralize(count)} as “{label}”.")
+        return redirect(back)
+    if not form.cleaned_data["confirmed"]:
+        context = {"project": project, "examples": chosen, "query": request.POST.get("query", "")}
+        return render(request, "evidence/bulk_delete.html", context)
+    services.examples_delete(project=project, example_ids=[e.pk for e in chosen])
+    messages.success(request, f"Deleted {count} example{pluralize(count)}.")
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def example_delete(request: HtmxHttpRequest, project_id: int, example_id: int) -> HttpResponse:
+    example, membership = get_example(request.user, project_id, example_id, Need.EDIT)
+    project = example.project
+    if request.method == "GET":
+        return render(request, "evidence/example_delete.html", {"example": example})
+    services.example_delete(example=example)
+    messages.success(request, f"Example “{example.title}” deleted.")
+    if request.htmx:
+        return _render_examples(request, project, membership)
+    return redirect(_examples_url(project))

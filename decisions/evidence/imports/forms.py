@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+
+from decisions.evidence.imports.parse import ALL_VARIABLES, FIELDS
+from decisions.projects.vocabulary import failure_type_choices
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File to import",
+        help_text="CSV, JSONL or a JSON array, in UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.jsonl,.ndjson,.json"}),
+    )
+
+
+class ImportMappingForm(forms.Form):
+    """Which column feeds each field, what unknown failure types mean, and the type for rows
+    without one. Fields are built from the file: one select per field, one per unknown type."""
+
+    def __init__(self, *args, columns, unknown_types, allow_variables, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        column_choices = [("", "— not in the file —")]
+        if allow_variables:
+            column_choices.append((ALL_VARIABLES, "All variable columns (promptfoo)"))
+        column_choices += [(column, column) for column in columns]
+        for import_field in FIELDS:
+            self.fields[f"map_{import_field.name}"] = forms.ChoiceField(
+                label=import_field.label, choices=column_choices, required=False
+            )
+        type_choices = failure_type_choices()
+        self.fields["default_failure_type"] = forms.ChoiceField(
+            label="Failure type for rows without one", choices=type_choices
+        )
+        self.unknown_types = unknown_types
+        for raw in unknown_types:
+            self.fields[type_field_name(raw)] = forms.ChoiceField(
+                label=f"“{raw}” in the file means",
+                choices=[("", "— choose —"), *type_choices],
+                required=False,
+            )
+
+    def mapping_fields(self):
+        return [self[f"map_{f.name}"] for f in FIELDS]
+
+    def type_fields(self):
+        return [self[type_field_name(raw)] for raw in self.unknown_types]
+
+    def chosen(self) -> tuple[dict[str, str], dict[str, str], str]:
+        data = self.cleaned_data
+        mapping = {f.name: data.get(f"map_{f.name}", "") for f in FIELDS}
+        types = {
+            raw: data[type_field_name(raw)]
+            for raw in self.unknown_types
+            if data.get(type_field_name(raw))
+        }
+        return mapping, types, data["default_failure_type"]
+
+
+def mapping_initial(example_import, unknown_types) -> dict:
+    initial = {f"map_{f.name}": example_import.mapping.get(f.name, "") for f in FIELDS}
+    initial["default_failure_type"] = example_import.default_failure_type
+    for raw in unknown_types:
+        initial[type_field_name(raw)] = example_import.type_mapping.get(raw, "")
+    return initial
+
+
+def type_field_name(raw: str) -> str:
+    """A field name that stays the same for a value whatever else the mapping turns up."""
+    return "type_" + hashlib.sha256(raw.encode()).hexdigest()[:12]

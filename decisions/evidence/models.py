@@ -1,0 +1,186 @@
+"""What a decision rests on: failed examples, the files they are imported from, and measured
+prompt trials. The tables keep the names they had when these models lived in `projects`
+(migration evidence 0001 moved them without moving any data)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from decisions.projects.models import NOTES_MAX, TITLE_MAX, Project
+from decisions.projects.vocabulary import current_vocabulary, failure_type_choices
+
+OUTPUT_MAX = 20_000
+MAX_TRIAL_CASES = 100_000
+
+
+class Severity(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class FailedExample(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="examples")
+    title = models.CharField(max_length=TITLE_MAX)
+    input_text = models.TextField(
+        "input", max_length=OUTPUT_MAX, help_text="The prompt and context the model was given."
+    )
+    # Blank only for imported dataset items that carry the right answer but no failure yet;
+    # the form asks for it.
+    bad_output = models.TextField("bad output", max_length=OUTPUT_MAX, blank=True)
+    expected_output = models.TextField(
+        "expected output",
+        max_length=OUTPUT_MAX,
+        blank=True,
+        help_text="Optional. What a good answer would have been.",
+    )
+    failure_type = models.CharField(max_length=20, choices=failure_type_choices)
+    # A list of technique ids of the flowchart's vocabulary.
+    techniques_tried = models.JSONField("techniques already tried", default=list, blank=True)
+    iterations = models.PositiveIntegerField(
+        "prompt iterations spent", default=0, validators=[MaxValueValidator(1000)]
+    )
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
+    notes = models.TextField(max_length=NOTES_MAX, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        db_table = "projects_failedexample"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def failure_type_short(self) -> str:
+        """The failure type's short name, for tables and badges."""
+        return (
+            current_vocabulary()
+            .labels()["failure_types_short"]
+            .get(self.failure_type, self.failure_type)
+        )
+
+    def technique_labels(self) -> list[str]:
+        vocabulary = current_vocabulary()
+        return [vocabulary.technique_label(t) for t in self.techniques_tried]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Waiting for the mapping"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Refused"
+
+
+class ExampleImport(models.Model):
+    """One uploaded file on its way in: kept from the preview until its rows are saved.
+
+    The decoded text is kept so the mapping can be changed in the preview and the background
+    task can read it; it is emptied once the rows are imported.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    content = models.TextField(blank=True)
+    shape = models.CharField(max_length=20)
+    row_count = models.PositiveIntegerField()
+    # {field: column} and {raw failure-type value: vocabulary id}, as the PM last chose.
+    mapping = models.JSONField(default=dict)
+    type_mapping = models.JSONField(default=dict)
+    default_failure_type = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    rows_checked = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    # [{"message", "row", "column"}]: why the whole file was refused.
+    problems = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "projects_exampleimport"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.project}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent_checked(self) -> int:
+        return round(100 * self.rows_checked / self.row_count) if self.row_count else 100
+
+
+class TrialSource(models.TextChoices):
+    MANUAL = "manual", "Typed in"
+    PROMPTFOO = "promptfoo", "promptfoo output"
+    CSV = "csv", "CSV of case results"
+
+
+class PromptTrial(models.Model):
+    """One prompt revision measured on a test set: how many cases, how many passed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="trials")
+    label = models.CharField(
+        "prompt revision", max_length=TITLE_MAX, help_text="For example: v3, few-shot + schema."
+    )
+    model_name = models.CharField("model", max_length=200, help_text="For example: gpt-4o.")
+    model_version = models.CharField(
+        "model version", max_length=100, blank=True, help_text="For example: 2024-08-06."
+    )
+    on_current_model = models.BooleanField(
+        "on the model the feature uses today",
+        default=True,
+        help_text="Untick for a trial of another, stronger or smaller model.",
+    )
+    run_on = models.DateField("date run", default=timezone.localdate)
+    techniques = models.JSONField("techniques used", default=list, blank=True)
+    cases = models.PositiveIntegerField(
+        "test cases", validators=[MinValueValidator(1), MaxValueValidator(MAX_TRIAL_CASES)]
+    )
+    passed = models.PositiveIntegerField("cases passed")
+    note = models.TextField(max_length=NOTES_MAX, blank=True)
+    # {case id: passed?}, kept when imported so two trials can be compared case by case.
+    results = models.JSONField(default=dict, blank=True)
+    source = models.CharField(
+        max_length=20, choices=TrialSource.choices, default=TrialSource.MANUAL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "projects_prompttrial"
+        ordering = ["run_on", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(passed__lte=models.F("cases")), name="passed_at_most_cases"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} on {self.model_name}"
+
+    @property
+    def model_display(self) -> str:
+        return f"{self.model_name} {self.model_version}".strip()
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.cases if self.cases else 0.0

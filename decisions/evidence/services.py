@@ -1,0 +1,109 @@
+"""Every write to a project's evidence: failed examples, imported rows, trials, the pass mark.
+
+Each one also touches the project, because the wizard keys the evidence it has read on the
+project's last activity (aggregate.py): a write that skipped the touch would leave the wizard
+prefilling from stale counts. Views and tasks call these; nothing else calls `touch()`, and
+`tests/evidence/test_services.py` holds every function here to that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.forms import ModelForm
+from django.utils import timezone
+
+from decisions.evidence.models import FailedExample, PromptTrial
+from decisions.lib.stale import save_unless_stale
+from decisions.projects.models import Project
+
+INSERT_BATCH = 500
+
+
+def evidence_changed(*projects: Project) -> None:
+    """Marks the projects' evidence as changed: the one place an evidence write touches them."""
+    for project in projects:
+        project.touch()
+
+
+def example_create(*, project: Project, form: ModelForm, user) -> FailedExample:
+    with transaction.atomic():
+        form.instance.project = project
+        form.instance.created_by = user
+        example = form.save()
+        evidence_changed(project)
+    return example
+
+
+def example_update(*, example: FailedExample, form: ModelForm, version: int) -> bool:
+    """Saves an edited example unless someone saved a newer version first (then False)."""
+    with transaction.atomic():
+        saved = save_unless_stale(form, version)
+        if saved:
+            evidence_changed(example.project)
+    return saved
+
+
+def example_delete(*, example: FailedExample) -> None:
+    with transaction.atomic():
+        example.delete()
+        evidence_changed(example.project)
+
+
+def examples_retag(*, project: Project, example_ids: Iterable[int], failure_type: str) -> int:
+    with transaction.atomic():
+        count = project.examples.filter(pk__in=list(example_ids)).update(
+            failure_type=failure_type, version=F("version") + 1, updated_at=timezone.now()
+        )
+        evidence_changed(project)
+    return count
+
+
+def examples_delete(*, project: Project, example_ids: Iterable[int]) -> int:
+    with transaction.atomic():
+        count, _ = project.examples.filter(pk__in=list(example_ids)).delete()
+        evidence_changed(project)
+    return count
+
+
+def examples_import(*, project: Project, rows: Iterable[dict], created_by_id: int | None) -> int:
+    """Saves checked rows of an import, all or none (the caller holds the transaction open
+    until the import is marked done)."""
+    examples = [
+        FailedExample(project=project, created_by_id=created_by_id, **values) for values in rows
+    ]
+    with transaction.atomic():
+        FailedExample.objects.bulk_create(examples, batch_size=INSERT_BATCH)
+        evidence_changed(project)
+    return len(examples)
+
+
+def trial_create(*, project: Project, trial: PromptTrial, user) -> PromptTrial:
+    """Saves a trial (typed, or read from a file) on the project."""
+    with transaction.atomic():
+        trial.project = project
+        trial.created_by = user
+        trial.save()
+        evidence_changed(project)
+    return trial
+
+
+def trial_delete(*, trial: PromptTrial) -> None:
+    with transaction.atomic():
+        trial.delete()
+        evidence_changed(trial.project)
+
+
+def pass_mark_set(*, project: Project, pass_mark: int, version: int) -> bool:
+    """Sets the share of cases a prompt must pass, unless the project changed since `version`
+    (then False, nothing written)."""
+    with transaction.atomic():
+        saved = Project.objects.filter(pk=project.pk, version=version).update(
+            pass_mark=pass_mark, version=F("version") + 1
+        )
+        if saved:
+            project.pass_mark = pass_mark
+            evidence_changed(project)
+    return bool(saved)
