@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "decisions.records",
     "decisions.reports",
     "decisions.api",
+    # Commands only (bench, load_demo): nothing under decisions/ imports it.
+    "devtools",
     # The API's docs page: Swagger UI served from our static files, not a CDN.
     "ninja",
 ]

@@ -13,12 +13,12 @@ from django.test import Client
 
 from decisions.evidence.imports.run import import_choose, import_create, import_run
 from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
-from decisions.reports.benchmark.data import BenchData, example
-from decisions.reports.benchmark.measure import Table, Target, Timing, measure, peak_memory_mib
 from decisions.reports.context import report_context
 from decisions.reports.pdf import render_pdf
 from decisions.reports.tasks import pdf_request, render_report_pdf
 from decisions.wizard.models import WizardRun
+from devtools.benchmark.data import BenchData, example
+from devtools.benchmark.measure import Table, Target, Timing, measure, peak_memory_mib
 
 IMPORT_ROWS = 5_000
 # A page takes milliseconds and gets --repeat runs; a PDF or an import takes seconds.

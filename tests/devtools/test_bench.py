@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from decisions.reports.benchmark.cases import targets
-from decisions.reports.benchmark.data import Size, examples_per_project
-from decisions.reports.benchmark.measure import Table, Timing, percentile, targets_markdown
+from devtools.benchmark.cases import targets
+from devtools.benchmark.data import Size, examples_per_project
+from devtools.benchmark.measure import Table, Timing, percentile, targets_markdown
 
 
 def test_p95_is_the_nearest_rank():

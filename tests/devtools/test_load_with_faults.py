@@ -15,8 +15,8 @@ import sys
 import pytest
 from django.conf import settings
 
-from decisions.reports.benchmark.live import Answer, lost_answers, within_restart
 from decisions.wizard.models import WizardRun
+from devtools.benchmark.live import Answer, lost_answers, within_restart
 
 
 def figure(output: str, row: str) -> int:

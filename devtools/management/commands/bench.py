@@ -1,6 +1,6 @@
 """`manage.py bench` (`make bench`): our pages against references measured in the same run.
 
-Everything runs in a throwaway database built for the run (decisions/reports/benchmark/), so
+Everything runs in a throwaway database built for the run (devtools/benchmark/), so
 it measures our code at a real size and not the data someone happens to have. Absolute times
 depend on the machine; the ratios against references timed in the same run are what to
 compare between commits. `--live N` drives N concurrent wizard clients against gunicorn.
@@ -22,9 +22,9 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from decisions.reports.benchmark import data as bench_data
-from decisions.reports.benchmark.cases import Cases, targets
-from decisions.reports.benchmark.measure import targets_markdown
+from devtools.benchmark import data as bench_data
+from devtools.benchmark.cases import Cases, targets
+from devtools.benchmark.measure import targets_markdown
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
             try:
                 with override_settings(
                     PASSWORD_HASHERS=FAST_HASHER,
-                    ROOT_URLCONF="decisions.reports.benchmark.references",
+                    ROOT_URLCONF="devtools.benchmark.references",
                 ):
                     if options["live"]:
                         self.live(size, options)
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         self.stdout.write(targets_markdown(targets(table, cases.memory)) + "\n")
 
     def live(self, size, options) -> None:
-        from decisions.reports.benchmark.live import LiveOptions, run_live
+        from devtools.benchmark.live import LiveOptions, run_live
 
         live = LiveOptions(
             clients=options["live"],

@@ -35,9 +35,9 @@ from django.test import Client, override_settings
 
 from decisions.projects.models import Project
 from decisions.records.models import Decision
-from decisions.reports.benchmark import data as bench_data
-from decisions.reports.benchmark.measure import percentile
 from decisions.wizard.models import WizardRun
+from devtools.benchmark import data as bench_data
+from devtools.benchmark.measure import percentile
 
 # Requests that end within this long after the restarted server answers /healthz still count
 # as part of the restart (a client's retry that was already on its way).

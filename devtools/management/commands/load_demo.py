@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from decisions.projects.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
-from decisions.reports.demo import TEAMMATE_USERNAME, load_demo_decisions
+from devtools.demo.decisions import TEAMMATE_USERNAME, load_demo_decisions
+from devtools.demo.projects import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
 
 class Command(BaseCommand):

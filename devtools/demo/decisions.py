@@ -1,8 +1,8 @@
 """The demo's decisions: what `make run` shows a newcomer beyond projects and examples.
 
-A dev tool that spans stages (trials, wizard runs, saved decisions, reviews, share links), so it
-lives in reports, the last stage, which may import all the others; the projects and examples
-come from projects/demo.py. Every step goes through the app's own services, as a PM's clicks
+A dev tool that spans every stage (trials, wizard runs, saved decisions, reviews, share links),
+so it lives in devtools, above the product, which never imports it; the projects and examples
+come from demo/projects.py. Every step goes through the app's own services, as a PM's clicks
 would, and a second run adds nothing.
 
 What it leaves:
@@ -26,7 +26,6 @@ from django.utils import timezone
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
 from decisions.evidence.models import FailedExample, PromptTrial
-from decisions.projects import demo as project_demo
 from decisions.projects.models import Project
 from decisions.records.models import Decision
 from decisions.records.review import comment_add, review_move
@@ -34,6 +33,7 @@ from decisions.records.services import decision_create
 from decisions.records.steps import step_update
 from decisions.reports.models import ReportScope, ShareLink
 from decisions.wizard.models import RunStatus, WizardRun
+from devtools.demo import projects as project_demo
 
 TEAMMATE_USERNAME = "priya"
 
