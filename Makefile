@@ -32,7 +32,6 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py createcachetable
 	DEBUG=true $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
 	DEBUG=true HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
@@ -56,9 +55,11 @@ e2e-repeat: install-dev
 		else echo "run $$run: FAILED"; tail -n 30 $(VENV)/e2e-repeat.log; fi; \
 	done; echo "$$green of $(N) runs green"; test $$green -eq $(N)
 
+# ruff, and import-linter holding the layers in pyproject.toml (docs/conventions.md).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "decisions.wizard",
     "decisions.records",
     "decisions.reports",
+    "decisions.overview",
     "decisions.api",
     # Commands only (bench, load_demo): nothing under decisions/ imports it.
     "devtools",
@@ -191,7 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:list"
+LOGIN_REDIRECT_URL = "overview:projects"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -216,15 +217,6 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
-}
-
-# The database cache is shared by every app server: share-link rate limits and rendered PDFs.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "django_cache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

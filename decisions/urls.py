@@ -32,7 +32,7 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="overview:projects", permanent=False)),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico even when the page names another icon.
     path("favicon.ico", favicon),
@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("decisions.accounts.urls")),
+    path("", include("decisions.overview.urls")),
     path("projects/", include(project_pages)),
     path("", include("decisions.wizard.urls")),
     path("", include("decisions.records.urls")),

@@ -25,7 +25,7 @@ SIGNUPS_PER_HOUR = 20
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("projects:list")
+        return redirect("overview:projects")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and over_limit(
         request, scope="signup", limit=SIGNUPS_PER_HOUR, window_seconds=3600
@@ -139,7 +139,7 @@ def invitation(request: HtmxHttpRequest, token: str) -> HttpResponse:
     if request.POST.get("answer") != "accept":
         services.invitation_revoke(invitation=pending)
         messages.info(request, f"You declined the invitation to {pending.team.name}.")
-        return redirect("projects:list")
+        return redirect("overview:projects")
     try:
         joined = services.invitation_accept(token=token, user=request.user)
     except ValidationError as error:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from decisions.accounts.models import Team
@@ -35,24 +35,6 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_example_count(self) -> ProjectQuerySet:
         return self.annotate(example_count=Count("examples", distinct=True))
-
-    def with_decision_state(self) -> ProjectQuerySet:
-        """The latest decision's verdict and review status, and a draft run in progress.
-
-        Decisions and runs belong to later stages, reached here through the project's
-        reverse relations rather than imports.
-        """
-        decision_model = self.model._meta.get_field("decisions").related_model
-        run_model = self.model._meta.get_field("wizard_runs").related_model
-        latest = decision_model.objects.filter(project=OuterRef("pk")).order_by("-revision")
-        draft = run_model.objects.filter(project=OuterRef("pk"), status="draft")
-        return self.annotate(
-            latest_revision=Subquery(latest.values("revision")[:1]),
-            latest_verdict=Subquery(latest.values("snapshot__outcome__label")[:1]),
-            latest_status=Subquery(latest.values("review__status")[:1]),
-            draft_by=Subquery(draft.values("created_by__username")[:1]),
-            draft_answers=Subquery(draft.values("answers")[:1]),
-        )
 
 
 class Project(models.Model):

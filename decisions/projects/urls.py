@@ -6,7 +6,6 @@ from django.urls import path
 from decisions.projects import views
 
 urlpatterns = [
-    path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
     path("<id:project_id>/edit/", views.project_edit, name="edit"),
     path("<id:project_id>/archive/", views.project_archive, name="archive"),

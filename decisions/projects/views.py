@@ -3,14 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from decisions.accounts.access import Need
-from decisions.accounts.models import Membership
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.stale import STALE_MESSAGE
 from decisions.projects import services
@@ -19,22 +17,6 @@ from decisions.projects.forms import ProjectForm
 from decisions.projects.models import Project
 
 PROJECTS_PER_PAGE = 20
-
-
-@login_required
-@require_GET
-def project_list(request: HtmxHttpRequest) -> HttpResponse:
-    show_archived = request.GET.get("archived") == "1"
-    projects = Project.objects.for_user(request.user)
-    projects = projects.archived() if show_archived else projects.active()
-    projects = projects.select_related("team", "owner").with_example_count()
-    projects = projects.with_decision_state()
-    # Meta.ordering does not apply to a grouped query, so the order is spelled out.
-    projects = projects.order_by("-last_activity_at", "-pk")
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
-    can_create = Membership.objects.editable_by(request.user).exists()
-    context = {"page": page, "show_archived": show_archived, "can_create": can_create}
-    return render(request, "projects/list.html", context)
 
 
 @login_required
@@ -78,7 +60,7 @@ def project_archive(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.EDIT)
     Project.objects.filter(pk=project.pk).update(archived_at=timezone.now())
     messages.success(request, f"“{project.name}” archived. Find it under Archived to restore it.")
-    return redirect("projects:list")
+    return redirect("overview:projects")
 
 
 @login_required

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 
 from decisions.flowchart.snapshot import content_hash
 from decisions.projects.models import Project
@@ -10,6 +11,18 @@ from decisions.wizard.models import WizardRun
 
 class ImmutableRecordError(Exception):
     pass
+
+
+def latest_revision(project) -> models.QuerySet:
+    """The latest revision of a project (an id, a Project or an OuterRef to one), as a
+    one-row queryset: the one definition of "latest" that every page and subquery uses."""
+    return Decision.objects.filter(project=project).order_by("-revision")[:1]
+
+
+class DecisionQuerySet(models.QuerySet):
+    def latest_per_project(self) -> DecisionQuerySet:
+        """Only each project's latest revision."""
+        return self.filter(pk=Subquery(latest_revision(OuterRef("project")).values("pk")))
 
 
 class Decision(models.Model):
@@ -47,6 +60,8 @@ class Decision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-revision"]
         constraints = [
@@ -71,8 +86,7 @@ class Decision(models.Model):
 
     def superseded_by(self) -> int | None:
         """The newest revision number if this one is no longer the project's latest."""
-        latest = self.project.decisions.order_by("-revision").values_list("revision", flat=True)
-        newest = latest.first()
+        newest = latest_revision(self.project_id).values_list("revision", flat=True).first()
         return newest if newest and newest != self.revision else None
 
     @property

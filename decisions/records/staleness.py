@@ -1,15 +1,56 @@
-"""Whether a project's latest decision still stands: evidence or flowchart moved on since."""
+"""Whether a saved decision still stands: its project's examples or the flowchart moved on.
+
+One rule, in SQL (`with_staleness`), so the dashboard and the portfolio filter and count in the
+database; the report's reasons (`staleness`) read the same annotations for one revision.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+from django.template.defaultfilters import pluralize
 
 from decisions.evidence.aggregate import project_evidence
+from decisions.evidence.models import FailedExample
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import current_version, get_definition
 from decisions.records.models import Decision
+
+
+def with_staleness(decisions: QuerySet) -> QuerySet:
+    """Annotates `stale`, and what it is judged on: the project's examples now
+    (`examples_now`, `examples_changed`), the count the revision was made with
+    (`examples_saved`) and the flowchart version it used."""
+    examples = FailedExample.objects.filter(project=OuterRef("project_id")).order_by()
+    by_project = examples.values("project_id")
+    annotated = decisions.annotate(
+        examples_now=Coalesce(Subquery(by_project.annotate(n=Count("pk")).values("n")[:1]), 0),
+        examples_changed=Subquery(by_project.annotate(at=Max("updated_at")).values("at")[:1]),
+        examples_saved=Cast(KT("explanation__evidence__example_count"), IntegerField()),
+    )
+    changed = (
+        ~Q(examples_now=F("examples_saved"))
+        | Q(examples_changed__gt=F("created_at"))
+        | ~Q(flowchart_version=current_version())
+    )
+    return annotated.annotate(
+        stale=Case(When(changed, then=True), default=False, output_field=BooleanField())
+    )
 
 
 @dataclass(frozen=True)
@@ -26,28 +67,30 @@ class Staleness:
 
 def staleness(decision: Decision) -> Staleness:
     """Why a re-run is suggested (nothing when none is)."""
-    project = decision.project
+    judged = with_staleness(Decision.objects.filter(pk=decision.pk)).values(
+        "stale", "examples_now", "examples_changed", "examples_saved", "created_at"
+    )[0]
+    if not judged["stale"]:
+        return Staleness()
     reasons = []
-    examples = project.examples.aggregate(count=Count("pk"), changed=Max("updated_at"))
-    saved_count = len(decision.examples)
-    if examples["count"] != saved_count:
+    now, saved = judged["examples_now"], judged["examples_saved"]
+    if now != saved:
         reasons.append(
-            f"The project now has {examples['count']} failed example"
-            f"{'s' if examples['count'] != 1 else ''}; this revision was made with {saved_count}."
+            f"The project now has {now} failed example{pluralize(now)}; "
+            f"this revision was made with {saved}."
         )
-    elif examples["changed"] and examples["changed"] > decision.created_at:
+    elif judged["examples_changed"] and judged["examples_changed"] > judged["created_at"]:
         reasons.append("Failed examples were edited after this revision was made.")
     newer = current_version()
     if decision.flowchart_version != newer:
         reasons.append(
             f"Flowchart {newer} is newer than the {decision.flowchart_version} this revision used."
         )
-    if not reasons:
-        return Staleness()
     definition = get_definition(decision.flowchart_version)
-    now = explain(definition, decision.answers, project_evidence(project, definition.vocabulary))
+    project = decision.project
+    today = explain(definition, decision.answers, project_evidence(project, definition.vocabulary))
     before = {w["code"]: w["message"] for w in decision.explanation["warnings"]}
-    after = {w.code: w.message for w in now.warnings}
+    after = {w.code: w.message for w in today.warnings}
     return Staleness(
         reasons=reasons,
         would_fire=[message for code, message in after.items() if code not in before],

@@ -7,7 +7,6 @@ DECISION = "projects/<id:project_id>/decisions/<id:revision>/"
 
 urlpatterns = [
     path("wizard/runs/<id:run_id>/finish/", views.run_finish, name="finish"),
-    path("decisions/", views.dashboard, name="dashboard"),
     path("projects/<id:project_id>/decisions/", views.history, name="history"),
     path(f"{DECISION}review/", views.review_step, name="review"),
     path(f"{DECISION}comments/", views.comment_add, name="comment_add"),

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -15,21 +14,12 @@ from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 from decisions.records import review
 from decisions.records.access import get_decision
-from decisions.records.dashboard import (
-    SORTS,
-    DecisionFilter,
-    latest_decisions,
-    open_steps,
-    page_of_decisions,
-    reviewers,
-    verdict_choices,
-)
 from decisions.records.diff import revision_diff
 from decisions.records.forms import TrackedStepForm
 from decisions.records.services import decision_create
 from decisions.records.steps import step_rows, step_update
 from decisions.wizard.access import get_run
-from decisions.wizard.views import current_step, render_panel
+from decisions.wizard.panel import current_step, render_panel
 
 
 @login_required
@@ -165,49 +155,6 @@ def step_save(request: HtmxHttpRequest, project_id: int, revision: int, index: i
     row = next(r for r in rows if r["step"].index == index)
     context = {"row": row, "decision": decision, "project": decision.project, "error": error}
     return render(request, "records/_steps.html#step", context, status=422 if error else 200)
-
-
-DASHBOARD_PAGE_SIZE = 25
-
-
-@login_required
-@require_GET
-def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    """The latest decision of every project in the user's teams; filters live in the URL."""
-    verdicts = verdict_choices()
-    filters = DecisionFilter(
-        request.GET, queryset=latest_decisions(request.user), user=request.user, verdicts=verdicts
-    )
-    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "changed"
-    labels = dict(verdicts)
-    # Paged in the database: a lead with a thousand projects loads 25 rows, not a thousand.
-    page = page_of_decisions(
-        filters.qs.order_by(SORTS[sort][0], "pk"), request.GET.get("page"), DASHBOARD_PAGE_SIZE
-    )
-    page.object_list = [
-        {
-            "decision": d,
-            "verdict": labels.get(d.outcome, d.outcome),
-            "stale": d.stale,
-            "reviewers": reviewers(d),
-        }
-        for d in page.object_list
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    steps, steps_total = open_steps(request.user) if not request.htmx else ([], 0)
-    context = {
-        "open_steps": steps,
-        "open_steps_total": steps_total,
-        "today": timezone.localdate(),
-        "filters": filters,
-        "page": page,
-        "sort": sort,
-        "sorts": [(key, label) for key, (_, label) in SORTS.items()],
-        "query": query.urlencode(),
-    }
-    template = "records/dashboard.html#results" if request.htmx else "records/dashboard.html"
-    return render(request, template, context)
 
 
 @login_required

@@ -7,44 +7,19 @@ is imported only by reports/weasy.py, when a render runs.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 
 # Relative URLs in the PDF template resolve against this origin; it exists nowhere.
-PDF_BASE_URL = "https://report.invalid/"
 PDF_TEMPLATES = ("reports/pdf.html", "reports/_body.html")
 PDF_STYLESHEET = "css/report-print.css"
 PANGO_HINT = (
     "WeasyPrint needs the Pango library: on Debian or Ubuntu, "
     "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 )
-
-
-def static_file(url: str) -> Path | None:
-    """The file on disk behind one of our static URLs under PDF_BASE_URL, else None."""
-    parts = urlsplit(url)
-    origin = urlsplit(PDF_BASE_URL)
-    if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
-        return None
-    path = unquote(parts.path)
-    if not path.startswith(settings.STATIC_URL):
-        return None
-    relative = posixpath.normpath(path[len(settings.STATIC_URL) :])
-    if relative.startswith(("..", "/")):
-        return None
-    found = finders.find(relative)
-    if found:
-        return Path(found)
-    # With STATIC_MANIFEST the page names hashed copies (report-print.3f2a1c.css), which exist
-    # only among the collected files.
-    collected = Path(settings.STATIC_ROOT, relative)
-    return collected if collected.is_file() else None
 
 
 @cache

@@ -43,7 +43,6 @@ urlpatterns = [
         {"file_format": "md"},
         name="export_madr",
     ),
-    path("teams/<id:team_id>/portfolio/", views.portfolio, name="portfolio"),
     path("s/<str:token>/", views.shared_report, name="shared"),
     path("s/<str:token>/report.pdf", views.shared_pdf, name="shared_pdf"),
     path("s/<str:token>/diagram.svg", views.shared_diagram, name="shared_diagram"),

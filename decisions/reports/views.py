@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from decisions.accounts.access import Need, get_team
+from decisions.accounts.access import Need
 from decisions.accounts.ratelimit import over_limit
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.tokens import hash_token
@@ -24,7 +24,6 @@ from decisions.reports.context import report_context
 from decisions.reports.forms import ShareLinkForm
 from decisions.reports.models import ReportScope, ShareLink
 from decisions.reports.pdf import missing_pdf_library
-from decisions.reports.portfolio import team_portfolio
 from decisions.reports.records_export import decision_json, decision_madr
 from decisions.reports.tasks import pdf_request, pdf_retry
 
@@ -363,12 +362,3 @@ def decision_export(
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     return response
-
-
-@login_required
-@require_GET
-def portfolio(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
-    """Every project of a team at a glance, for the lead who runs several AI features."""
-    team, membership = get_team(request.user, team_id, Need.READ)
-    context = {"team": team, "membership": membership, **team_portfolio(team)}
-    return render(request, "reports/portfolio.html", context)

@@ -11,15 +11,43 @@ renderer fetch nothing.
 from __future__ import annotations
 
 import mimetypes
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from decisions.reports.pdf import PDF_BASE_URL, static_file
+# The origin the report's relative URLs resolve against: no server answers there, so only
+# our fetcher below ever serves it.
+PDF_BASE_URL = "https://report.invalid/"
 
 
 class FetchRefused(ValueError):
     pass
+
+
+def static_file(url: str) -> Path | None:
+    """The file on disk behind one of our static URLs under PDF_BASE_URL, else None."""
+    parts = urlsplit(url)
+    origin = urlsplit(PDF_BASE_URL)
+    if (parts.scheme, parts.netloc) != (origin.scheme, origin.netloc):
+        return None
+    path = unquote(parts.path)
+    if not path.startswith(settings.STATIC_URL):
+        return None
+    relative = posixpath.normpath(path[len(settings.STATIC_URL) :])
+    if relative.startswith(("..", "/")):
+        return None
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    # With STATIC_MANIFEST the page names hashed copies (report-print.3f2a1c.css), which exist
+    # only among the collected files.
+    collected = Path(settings.STATIC_ROOT, relative)
+    return collected if collected.is_file() else None
 
 
 class StaticFilesOnlyFetcher(URLFetcher):

@@ -9,8 +9,8 @@ from django.db.models import F
 
 from decisions.evidence.models import FailedExample, PromptTrial
 from decisions.projects.models import Project
-from decisions.records.dashboard import with_staleness
 from decisions.records.models import Comment, Decision
+from decisions.records.staleness import with_staleness
 from decisions.reports.models import ShareLink
 from decisions.wizard.models import WizardRun
 

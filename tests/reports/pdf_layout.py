@@ -11,8 +11,7 @@ from collections import defaultdict
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from decisions.reports.pdf import PDF_BASE_URL
-from decisions.reports.weasy import StaticFilesOnlyFetcher
+from decisions.reports.weasy import PDF_BASE_URL, StaticFilesOnlyFetcher
 
 HEADINGS = {"h1", "h2", "h3", "h4"}
 # Less than this much below a heading, before the page ends, leaves it alone: a section's

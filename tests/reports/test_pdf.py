@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from decisions.reports import tasks as tasks_module
 from decisions.reports.context import report_context
-from decisions.reports.pdf import PDF_BASE_URL, render_pdf
-from decisions.reports.weasy import StaticFilesOnlyFetcher
+from decisions.reports.pdf import render_pdf
+from decisions.reports.weasy import PDF_BASE_URL, StaticFilesOnlyFetcher
 from tests.reports.conftest import HOSTILE_TEXTS, render_pending_pdfs
 from tests.reports.test_share import create_link, token_from
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from decisions.reports import tasks as tasks_module
 from decisions.reports.context import report_context
 from decisions.reports.models import ReportPdf
-from decisions.reports.pdf import PDF_BASE_URL, render_pdf
-from decisions.reports.weasy import StaticFilesOnlyFetcher
+from decisions.reports.pdf import render_pdf
+from decisions.reports.weasy import PDF_BASE_URL, StaticFilesOnlyFetcher
 from tests.conftest import make_example
 from tests.reports.conftest import render_pending_pdfs, save_decision
 

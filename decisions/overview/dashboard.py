@@ -6,26 +6,20 @@ from __future__ import annotations
 import django_filters
 from django.core.paginator import Paginator
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from decisions.accounts.models import Team
-from decisions.evidence.models import FailedExample
-from decisions.flowchart.registry import check_all, current_version
+from decisions.flowchart.registry import check_all
 from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
+from decisions.records.staleness import with_staleness
 
 SORTS = {
     "changed": ("-last_change", "Last change, newest first"),
@@ -41,14 +35,10 @@ def latest_decisions(user):
     Staleness is not here: it reads every example of every project, so the view asks for it
     on one page's rows (`stale_ids`), or on all rows only when the staleness filter is on.
     """
-    latest = Decision.objects.filter(project=OuterRef("project")).order_by("-revision").values("pk")
     last_event = ReviewEvent.objects.filter(decision=OuterRef("pk")).order_by("-at").values("at")
     return (
-        Decision.objects.filter(
-            project__team__memberships__user=user,
-            project__archived_at__isnull=True,
-            pk=Subquery(latest[:1]),
-        )
+        Decision.objects.latest_per_project()
+        .filter(project__team__memberships__user=user, project__archived_at__isnull=True)
         .select_related("project__team", "created_by", "review")
         .defer("examples", "diagram_svg", "snapshot", "notes", "explanation")
         # A subquery, not Max() over a join: no GROUP BY, so counting the pages skips it.
@@ -61,21 +51,6 @@ def latest_decisions(user):
             )
         )
     )
-
-
-def with_staleness(decisions):
-    """Annotates `stale`: examples added or removed, an example edited since, or a newer
-    flowchart. In SQL, so it filters in the database; the report says why
-    (records/staleness.py)."""
-    examples = FailedExample.objects.filter(project=OuterRef("project_id")).order_by()
-    return decisions.annotate(
-        examples_now=Coalesce(
-            Subquery(examples.values("project_id").annotate(n=Count("pk")).values("n")[:1]), 0
-        ),
-        examples_changed=Subquery(
-            examples.values("project_id").annotate(at=Max("updated_at")).values("at")[:1]
-        ),
-    ).annotate(stale=stale_flag())
 
 
 def page_of_decisions(decisions, page_number, page_size: int):
@@ -117,16 +92,6 @@ def open_steps(user) -> tuple[list[TrackedStep], int]:
     )
     shown = list(steps[:OPEN_STEPS_SHOWN])
     return shown, steps.count() if len(shown) == OPEN_STEPS_SHOWN else len(shown)
-
-
-def stale_flag() -> Case:
-    saved_count = Cast(KT("explanation__evidence__example_count"), IntegerField())
-    changed = (
-        ~Q(examples_now=saved_count)
-        | Q(examples_changed__gt=F("created_at"))
-        | ~Q(flowchart_version=current_version())
-    )
-    return Case(When(changed, then=True), default=False, output_field=BooleanField())
 
 
 def reviewers(decision: Decision) -> list[str]:

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from decisions.accounts.models import Team
 from decisions.flowchart.registry import get_definition
+from decisions.overview.dashboard import verdict_choices
 from decisions.projects.models import Project
-from decisions.records.dashboard import verdict_choices, with_staleness
 from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
+from decisions.records.staleness import with_staleness
 from decisions.reports.chart import bar_chart_svg, stacked_columns_svg
 from decisions.wizard.models import RunStatus, WizardRun
 
@@ -29,14 +30,7 @@ CONFIDENCE_ORDER = ["high", "medium", "low"]
 
 def team_portfolio(team: Team) -> dict:
     projects = Project.objects.filter(team=team, archived_at__isnull=True)
-    latest = Decision.objects.filter(
-        project__in=projects,
-        pk=Subquery(
-            Decision.objects.filter(project=OuterRef("project"))
-            .order_by("-revision")
-            .values("pk")[:1]
-        ),
-    )
+    latest = Decision.objects.latest_per_project().filter(project__in=projects)
     verdict_labels = dict(verdict_choices())
     sections = [
         verdicts_section(latest, verdict_labels),

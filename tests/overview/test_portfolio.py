@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from decisions.evidence.models import FailedExample
+from decisions.overview.portfolio import team_portfolio
 from decisions.projects.models import Project
 from decisions.records.models import Decision, ReviewEvent, TrackedStep
 from decisions.records.review import review_move
-from decisions.reports.portfolio import team_portfolio
 from decisions.wizard.models import WizardRun
 from tests.conftest import make_example
 from tests.reports.conftest import save_decision
