@@ -10,7 +10,7 @@ from dataclasses import replace
 from django.db.models import Count, IntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
 
-from decisions.flowchart.evidence import Evidence
+from decisions.flowchart.evidence import Evidence, ExampleGroup
 from decisions.flowchart.trials import Trial
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.projects.models import Project
@@ -29,15 +29,19 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
             most_iterations=Max("iterations"),
         )
     )
-    counts = dict.fromkeys(vocabulary.failure_type_ids, 0)
-    tried: set[str] = set()
-    with_expected = most_iterations = 0
-    for group in groups:
-        counts[group["failure_type"]] = counts.get(group["failure_type"], 0) + group["count"]
-        tried.update(group["techniques_tried"] or [])
-        with_expected += group["with_expected"]
-        most_iterations = max(most_iterations, group["most_iterations"])
-    evidence = Evidence(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
+    evidence = Evidence.from_groups(
+        (
+            ExampleGroup(
+                failure_type=group["failure_type"],
+                techniques_tried=tuple(group["techniques_tried"] or ()),
+                count=group["count"],
+                with_expected_output=group["with_expected"],
+                most_iterations=group["most_iterations"],
+            )
+            for group in groups
+        ),
+        vocabulary,
+    )
     return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)
 
 

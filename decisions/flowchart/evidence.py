@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from decisions.flowchart import trials as trials_module
 from decisions.flowchart.definition import FIRST_RULES, FIRST_TRAINING_OUTCOMES, Definition
@@ -20,16 +19,19 @@ from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary
 
 CONFIDENCE_LEVELS = ("low", "medium", "high")
 READY_TO_TRAIN_EXAMPLES = 50
-TEST_SET_READY = 50
 RECORDED_EFFORT = 3  # iterations on one example that show prompting was really worked on
 DEFAULT_PASS_MARK = 0.8
 
 
-class ExampleFacts(Protocol):
+@dataclass(frozen=True)
+class ExampleGroup:
+    """The examples of one failure type with one set of techniques tried."""
+
     failure_type: str
-    techniques_tried: list[str]
-    expected_output: str
-    iterations: int
+    techniques_tried: tuple[str, ...]
+    count: int
+    with_expected_output: int
+    most_iterations: int
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,19 @@ class Evidence:
         return sum(self.failure_counts.values())
 
     @classmethod
-    def from_examples(
-        cls, examples: Iterable[ExampleFacts], vocabulary: Vocabulary = FIRST_VOCABULARY
+    def from_groups(
+        cls, groups: Iterable[ExampleGroup], vocabulary: Vocabulary = FIRST_VOCABULARY
     ) -> Evidence:
+        """From the project's examples grouped by failure type and techniques tried (a few
+        rows whatever the number of examples): how the app reads them (evidence/aggregate.py)."""
         counts = dict.fromkeys(vocabulary.failure_type_ids, 0)
         tried: set[str] = set()
         with_expected = most_iterations = 0
-        for example in examples:
-            counts[example.failure_type] = counts.get(example.failure_type, 0) + 1
-            tried.update(example.techniques_tried)
-            with_expected += bool(example.expected_output.strip())
-            most_iterations = max(most_iterations, example.iterations)
+        for group in groups:
+            counts[group.failure_type] = counts.get(group.failure_type, 0) + group.count
+            tried.update(group.techniques_tried)
+            with_expected += group.with_expected_output
+            most_iterations = max(most_iterations, group.most_iterations)
         return cls(counts, frozenset(tried), with_expected, most_iterations, vocabulary)
 
     @classmethod
@@ -163,7 +167,7 @@ def symptom_prefill(evidence: Evidence) -> Prefill | None:
 def suggested_test_set(evidence: Evidence) -> Prefill:
     """How big a test set the failed examples already make: those with an expected output."""
     count = evidence.with_expected_output
-    option = "ready" if count >= TEST_SET_READY else "small" if count else "none"
+    option = "ready" if count >= trials_module.TEST_SET_READY else "small" if count else "none"
     verb = "has" if count == 1 else "have"
     reason = f"{_examples(count)} {verb} an expected output."
     return Prefill("test_set", option, reason)

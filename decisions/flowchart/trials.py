@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 Z_95 = 1.959964  # the normal quantile for a two-sided 95% interval
 REVISIONS_FOR_EXHAUSTED = 3
+# Cases in a test set (examples with an expected output, or a trial's cases) that make it
+# large enough to measure a prompt on: the one threshold for both.
 TEST_SET_READY = 50
 
 

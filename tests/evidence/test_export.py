@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import make_example
 
@@ -179,3 +180,31 @@ def test_export_queries_do_not_grow_with_examples(
         make_example(project, title=f"More {n}")
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(f"/projects/{project.pk}/export/")
+
+
+def test_csv_export_imports_back_byte_identical(client, alice, project):
+    """Text that starts with an apostrophe or a formula character survives a round trip."""
+    texts = {
+        "title": "'-ing words",
+        "input_text": "=not a formula, a quote",
+        "bad_output": "-5 degrees",
+        "expected_output": "'+34 612 345 678",
+        "notes": "@team please check",
+    }
+    make_example(project, failure_type="facts", **texts)
+    client.force_login(alice)
+    exported = download(client, project, "csv").content
+    project.examples.all().delete()
+
+    client.post(
+        f"/projects/{project.pk}/import/",
+        {"file": SimpleUploadedFile("examples.csv", exported)},
+    )
+    example_import = project.imports.get()
+    data = {f"map_{field}": column for field, column in example_import.mapping.items()}
+    data.update(default_failure_type="tone", run="1")
+    client.post(f"/projects/{project.pk}/imports/{example_import.pk}/", data)
+
+    back = project.examples.get()
+    assert {name: getattr(back, name) for name in texts} == texts
+    assert back.failure_type == "facts"

@@ -1,25 +1,21 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 
 from decisions.flowchart.evaluate import evaluate
-from decisions.flowchart.evidence import Evidence, confidence, evidence_warnings, symptom_prefill
+from decisions.flowchart.evidence import (
+    Evidence,
+    ExampleGroup,
+    confidence,
+    evidence_warnings,
+    symptom_prefill,
+)
 from decisions.flowchart.registry import get_definition
 from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME
 
 DEFINITION = get_definition("2026.11")
 ALL_TECHNIQUES = frozenset({"instructions", "role", "examples", "structure", "context"})
 CONTEXT_ANSWERS = ANSWERS_FOR_OUTCOME["context"]  # symptom = facts; no exhausted, no training
-
-
-@dataclass
-class Example:
-    failure_type: str
-    techniques_tried: list = field(default_factory=list)
-    expected_output: str = ""
-    iterations: int = 0
 
 
 def facts_evidence(count: int, **kwargs) -> Evidence:
@@ -31,18 +27,19 @@ def assess(answers, evidence):
     return {w.code for w in warnings}, confidence(evidence, warnings)
 
 
-def test_summary_from_examples():
-    evidence = Evidence.from_examples(
+def test_summary_from_groups_adds_counts_and_keeps_the_most_iterations():
+    evidence = Evidence.from_groups(
         [
-            Example("facts", ["role"], "right answer", 3),
-            Example("facts", ["context", "role"], "", 12),
-            Example("tone", [], "  ", 1),
+            ExampleGroup("facts", ("role",), count=2, with_expected_output=1, most_iterations=3),
+            ExampleGroup("facts", ("context", "role"), 1, 0, 12),
+            ExampleGroup("tone", (), 4, 2, 1),
         ]
     )
-    assert evidence.example_count == 3
-    assert evidence.failure_counts["facts"] == 2 and evidence.failure_counts["tone"] == 1
+    assert evidence.example_count == 7
+    assert evidence.failure_counts["facts"] == 3 and evidence.failure_counts["tone"] == 4
+    assert evidence.failure_counts["format"] == 0
     assert evidence.techniques_tried == {"role", "context"}
-    assert evidence.with_expected_output == 1
+    assert evidence.with_expected_output == 3
     assert evidence.most_iterations == 12
 
 

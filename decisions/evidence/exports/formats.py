@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from decisions.evidence.models import FailedExample
+from decisions.lib.spreadsheet import escape_cell
 
 # The columns of our own CSV, in the order the import maps back without asking.
 CSV_COLUMNS = (
@@ -29,7 +30,6 @@ CSV_COLUMNS = (
     "iterations",
     "notes",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_HELD_OUT_PERCENT = 50
 
 
@@ -45,10 +45,6 @@ class Target:
     note: str
     write: Callable[[Sequence[FailedExample], str], str]
 
-    @property
-    def is_training(self) -> bool:
-        return "expected_output" in self.needs
-
 
 def usable(target: Target, examples: Iterable[FailedExample]) -> list[FailedExample]:
     return [e for e in examples if all(getattr(e, name).strip() for name in target.needs)]
@@ -61,11 +57,6 @@ def split(examples: Sequence[FailedExample], held_out_percent: int) -> tuple[lis
     held_count = round(len(ranked) * held_out_percent / 100)
     held = {e.pk for e in ranked[:held_count]}
     return [e for e in examples if e.pk not in held], [e for e in examples if e.pk in held]
-
-
-def escape_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets an apostrophe first (OWASP)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv(rows: Iterable[Sequence]) -> str:

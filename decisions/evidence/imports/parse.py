@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from decisions.evidence.models import OUTPUT_MAX, Severity
 from decisions.flowchart.vocabulary import Vocabulary
+from decisions.lib.spreadsheet import looks_like_formula, unescape_cell
 from decisions.projects.models import NOTES_MAX, TITLE_MAX
 
 # The pseudo-column for promptfoo's test CSVs, whose input is every variable column.
@@ -412,13 +413,6 @@ def variables_text(record: Mapping) -> str:
     return "\n".join(f"{name}: {value}" for name, value in variables)
 
 
-# A cell a spreadsheet would run as a formula: "=…", or "+", "-", "@" followed by a function
-# call, a sheet reference or a DDE pipe ("-2+3+cmd|' /C calc'!A0"). "- item" and "-5" are text.
-FORMULA = re.compile(r"^(=|[+\-@]\S*[(!|])")
-# What our own CSV export puts before such a cell; the import takes it off again.
-FORMULA_ESCAPE = re.compile(r"^'(?=[=+\-@\t\r])")
-
-
 def unknown_failure_types(
     parsed: ParsedFile, mapping: Mapping[str, str], vocabulary: Vocabulary
 ) -> list[str]:
@@ -491,7 +485,7 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
         column = options.mapping.get(import_field.name, "")
         raw = _raw_value(record, column)
         if parsed.file_format == "csv" and isinstance(raw, str):
-            if FORMULA.match(raw):
+            if looks_like_formula(raw):
                 row.problems.append(
                     Problem(
                         f"starts with “{raw[0]}”, which a spreadsheet runs as a formula. "
@@ -501,7 +495,7 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
                     )
                 )
                 continue
-            raw = FORMULA_ESCAPE.sub("", raw)
+            raw = unescape_cell(raw)
         try:
             row.values[import_field.name] = _clean(import_field, raw, options, vocabulary)
         except ValueError as error:
