@@ -10,15 +10,9 @@ import bootstrap_wrapper
 import dj_database_url
 from django.utils.csp import CSP
 
+from decisions.lib.environment import env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -93,7 +87,7 @@ AXES_VERBOSE = False
 
 # Behind reverse proxies: how many of them set X-Forwarded-For (see decisions/lib/clients.py).
 # 0 trusts no header: every visitor's address is REMOTE_ADDR.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 ROOT_URLCONF = "decisions.urls"
 WSGI_APPLICATION = "decisions.wsgi.application"
@@ -118,7 +112,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -158,7 +152,7 @@ MAILERS = {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "port": env_int("EMAIL_PORT", 587),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
@@ -171,7 +165,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prompt or Model? <noreply@localhost>")
 
 # /healthz reports the task queue as stalled when a task has waited longer than this.
-HEALTH_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_TASK_WAIT_SECONDS", "600"))
+HEALTH_TASK_WAIT_SECONDS = env_int("HEALTH_TASK_WAIT_SECONDS", 600)
 
 # A PDF render that runs longer is stopped and recorded as failed.
 PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
@@ -229,16 +223,19 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # A session ends 24 hours after its last request, and 14 days after its login whatever the
 # activity (decisions/accounts/middleware.py).
-SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(24 * 3600)))
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_AGE_SECONDS", str(14 * 24 * 3600)))
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 24 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 14 * 24 * 3600)
 # Behind HTTPS set SECURE_COOKIES=true; the default lets `make run` work over plain http.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says a request came over HTTPS only when a proxy we trust set it; without
+# one, any client could send it and pass as secure.
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
