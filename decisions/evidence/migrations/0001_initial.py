@@ -10,10 +10,11 @@ MOVED = ["failedexample", "exampleimport", "prompttrial"]
 
 
 def move_content_types(apps, schema_editor):
-    content_types = apps.get_model("contenttypes", "ContentType")
-    content_types.objects.filter(app_label="projects", model__in=MOVED).update(
-        app_label="evidence"
-    )
+    content_types = apps.get_model("contenttypes", "ContentType").objects
+    for model in MOVED:
+        # Where the new label exists already (a database set up after the move), it stays.
+        if not content_types.filter(app_label="evidence", model=model).exists():
+            content_types.filter(app_label="projects", model=model).update(app_label="evidence")
 
 
 class Migration(migrations.Migration):
