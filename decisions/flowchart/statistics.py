@@ -98,7 +98,7 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
-        """"better", "worse" or "not distinguishable": the second trial against the first."""
+        """Better, worse or not distinguishable: the second trial against the first."""
         if self.p_value >= SIGNIFICANCE:
             return "not distinguishable"
         return "better" if self.counts.second_only > self.counts.first_only else "worse"
