@@ -94,6 +94,8 @@ MATRIX: dict[str, list] = {
     "projects:import_detail": [Scoped("get", EDIT, ok(200))],
     "projects:export": [Scoped("get", READ, ok(200))],
     "projects:export_download": [Scoped("get", READ, ok(200))],
+    # A POST without a share is refused with the form (422) once access is granted.
+    "projects:test_set": [Scoped("get", READ, ok(200)), Scoped("post", EDIT, ok(422))],
     "projects:trials": [Scoped("get", READ, ok(200))],
     "projects:trial_add": [Scoped("post", EDIT, ok(422))],
     "projects:trial_import": [Scoped("post", EDIT, ok(422))],
@@ -210,7 +212,7 @@ def world(db, client):
             project=project, label="v1", model_name="gpt-x", cases=10, passed=8
         ).pk,
         "target": "csv",
-        "part": "train",
+        "part": "all",
     }
     tokens = {"accounts:invitation": invitation_token, "reports:": share_token}
     return users, kwargs, tokens

@@ -51,6 +51,9 @@ class FailedExample(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # Held out: in the project's test set (TestSet), so never in a training file. Changed only
+    # through services.test_set_choose.
+    in_test_set = models.BooleanField("in the test set", default=False, db_index=True)
 
     class Meta:
         db_table = "projects_failedexample"
@@ -160,6 +163,9 @@ class PromptTrial(models.Model):
     source = models.CharField(
         max_length=20, choices=TrialSource.choices, default=TrialSource.MANUAL
     )
+    # The project's test set as it was when the trial was recorded (TestSet.version): a trial
+    # on an earlier test set no longer compares with one on the current.
+    test_set_version = models.PositiveIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -184,3 +190,31 @@ class PromptTrial(models.Model):
     @property
     def rate(self) -> float:
         return self.passed / self.cases if self.cases else 0.0
+
+
+class TestSetMethod(models.TextChoices):
+    __test__ = False  # choices, not a pytest class
+
+    SHARE = "share", "A share of the examples, chosen by a stable hash of each"
+    MANUAL = "manual", "Picked by hand"
+
+
+class TestSet(models.Model):
+    """The project's one held-out test set: which examples are in it lives on the examples
+    (`FailedExample.in_test_set`); this row says how they were chosen, by whom, and which
+    version of the set is current. It changes only when the PM changes it."""
+
+    __test__ = False  # a model, not a pytest class
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="test_set")
+    method = models.CharField(max_length=10, choices=TestSetMethod.choices)
+    # For a share: the percentage of the examples with an expected output held out.
+    share_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"test set v{self.version} of {self.project}"

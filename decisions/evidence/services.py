@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.forms import ModelForm
 from django.utils import timezone
 
-from decisions.evidence.models import FailedExample, PromptTrial
+from decisions.evidence import test_set
+from decisions.evidence.models import FailedExample, PromptTrial, TestSet, TestSetMethod
 from decisions.lib.stale import save_unless_stale
 from decisions.projects.models import Project
 
@@ -85,6 +87,8 @@ def trial_create(*, project: Project, trial: PromptTrial, user) -> PromptTrial:
     with transaction.atomic():
         trial.project = project
         trial.created_by = user
+        current = TestSet.objects.filter(project=project).values_list("version", flat=True)
+        trial.test_set_version = current.first()
         trial.save()
         evidence_changed(project)
     return trial
@@ -107,3 +111,48 @@ def pass_mark_set(*, project: Project, pass_mark: int, version: int) -> bool:
             project.pass_mark = pass_mark
             evidence_changed(project)
     return bool(saved)
+
+
+def test_set_choose(
+    *,
+    project: Project,
+    user,
+    share_percent: int | None = None,
+    example_ids: Iterable[int] | None = None,
+) -> TestSet:
+    """Holds out a share of the examples with an expected output (by a stable hash of each), or
+    exactly the examples named; every other example goes to training. Raises ValidationError
+    when the choice would hold out nothing, or names an example that cannot be a test case."""
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        eligible = list(test_set.candidates(project).values_list("pk", flat=True))
+        if example_ids is None:
+            held = test_set.share_of(eligible, share_percent)
+            method = TestSetMethod.SHARE
+        else:
+            held = set(example_ids)
+            refused = held - set(eligible)
+            if refused:
+                raise ValidationError(
+                    f"{len(refused)} of the chosen examples have no expected output, so they "
+                    "cannot be test cases: add one to each, or leave them out."
+                )
+            method, share_percent = TestSetMethod.MANUAL, None
+        if not held:
+            raise ValidationError(
+                f"That holds out no example: the project has {len(eligible)} with an expected "
+                "output. Add examples with one, or choose a larger share."
+            )
+        project.examples.filter(pk__in=held).update(in_test_set=True)
+        project.examples.exclude(pk__in=held).update(in_test_set=False)
+        chosen, created = TestSet.objects.get_or_create(
+            project=project,
+            defaults={"method": method, "share_percent": share_percent, "chosen_by": user},
+        )
+        if not created:
+            chosen.method, chosen.share_percent, chosen.chosen_by = method, share_percent, user
+            chosen.version += 1
+            chosen.chosen_at = timezone.now()
+            chosen.save()
+        evidence_changed(project)
+    return chosen

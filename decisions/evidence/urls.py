@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from decisions.evidence.examples import views
+from decisions.evidence.examples import test_set_views, views
 from decisions.evidence.exports import views as export_views
 from decisions.evidence.imports import views as import_views
 from decisions.evidence.trials import views as trial_views
@@ -10,6 +10,7 @@ from decisions.evidence.trials import views as trial_views
 urlpatterns = [
     path("<id:project_id>/", views.project_detail, name="detail"),
     path("<id:project_id>/examples/add/", views.example_add, name="example_add"),
+    path("<id:project_id>/test-set/", test_set_views.test_set_page, name="test_set"),
     path("<id:project_id>/examples/bulk/", views.examples_bulk, name="examples_bulk"),
     path("<id:project_id>/import/", import_views.import_upload, name="import"),
     path(

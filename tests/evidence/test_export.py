@@ -10,6 +10,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from decisions.evidence import services
 from tests.conftest import make_example
 
 
@@ -42,7 +43,8 @@ def test_openai_chat_lines_have_system_user_and_assistant(client, alice, project
     response = download(client, project, "openai-chat", system="You draft support replies.")
     assert response["Content-Type"] == "application/jsonl; charset=utf-8"
     assert (
-        response["Content-Disposition"] == 'attachment; filename="email-drafter-openai-chat.jsonl"'
+        response["Content-Disposition"]
+        == 'attachment; filename="email-drafter-openai-chat-train.jsonl"'
     )
     records = lines(response)
     assert len(records) == 12
@@ -116,7 +118,7 @@ def test_promptfoo_csv_has_the_input_variable_and_expected(client, alice, projec
 def test_csv_escapes_cells_a_spreadsheet_would_run(client, alice, project):
     make_example(project, title="=cmd|' /C calc'!A0", notes="+1", expected_output="@here")
     client.force_login(alice)
-    rows = list(csv.reader(io.StringIO(download(client, project, "csv").content.decode())))
+    rows = list(csv.reader(io.StringIO(download(client, project, "csv", "all").content.decode())))
     assert rows[0][:4] == ["title", "failure_type", "severity", "input"]
     assert rows[1][0] == "'=cmd|' /C calc'!A0"
     assert rows[1][5] == "'@here"
@@ -124,14 +126,25 @@ def test_csv_escapes_cells_a_spreadsheet_would_run(client, alice, project):
 
 
 def test_held_out_split_is_deterministic_and_disjoint(client, alice, project, examples):
+    services.test_set_choose(project=project, user=alice, share_percent=20)
     client.force_login(alice)
-    train = lines(download(client, project, "openai-chat", held_out=20))
-    test = lines(download(client, project, "openai-chat", "test", held_out=20))
-    again = lines(download(client, project, "openai-chat", "test", held_out=20))
+    train = lines(download(client, project, "openai-chat"))
+    test = lines(download(client, project, "langsmith", "test"))
+    services.test_set_choose(project=project, user=alice, share_percent=20)
+    again = lines(download(client, project, "langsmith", "test"))
+    # 12 examples with an expected output; 20 % of them is 2.4, so 2 held out, 10 to train on.
     assert (len(train), len(test)) == (10, 2)
     assert test == again
-    questions = lambda records: {r["messages"][0]["content"] for r in records}  # noqa: E731
-    assert questions(train).isdisjoint(questions(test))
+    trained_on = {r["messages"][0]["content"] for r in train}
+    tested_on = {r["inputs"]["input"] for r in test}
+    assert trained_on.isdisjoint(tested_on)
+
+
+def test_a_training_format_has_no_test_part(client, alice, project, examples):
+    services.test_set_choose(project=project, user=alice, share_percent=20)
+    client.force_login(alice)
+    assert download(client, project, "openai-chat", "test").status_code == 404
+    assert download(client, project, "csv", "train").status_code == 404
 
 
 def test_below_the_minimum_the_download_is_refused(client, alice, project):
@@ -162,11 +175,19 @@ def test_export_page_says_how_many_are_left_out_and_why(client, alice, project, 
     )
 
 
-def test_held_out_share_over_the_limit_is_refused(client, alice, project, examples):
+@pytest.mark.parametrize(("share", "refused"), [(4, True), (5, False), (50, False), (51, True)])
+def test_the_test_set_share_is_held_between_5_and_50_percent(
+    client, alice, project, examples, share, refused
+):
     client.force_login(alice)
-    response = client.get(f"/projects/{project.pk}/export/", {"held_out": 80})
-    assert response.status_code == 422
-    assert "Ensure this value is less than or equal to 50." in response.content.decode()
+    response = client.post(f"/projects/{project.pk}/test-set/", {"share_percent": share})
+    if refused:
+        assert response.status_code == 422
+        assert project.examples.filter(in_test_set=True).count() == 0
+    else:
+        assert response.status_code == 302
+        # Of the 12 examples with an expected output: 5 % → 0.6 → 1; 50 % → 6.
+        assert project.examples.filter(in_test_set=True).count() == {5: 1, 50: 6}[share]
 
 
 def test_export_queries_do_not_grow_with_examples(
@@ -174,7 +195,7 @@ def test_export_queries_do_not_grow_with_examples(
 ):
     client.force_login(alice)
     make_example(project)
-    with django_assert_num_queries(7) as one:
+    with django_assert_num_queries(9) as one:
         client.get(f"/projects/{project.pk}/export/")
     for n in range(199):
         make_example(project, title=f"More {n}")
@@ -193,7 +214,7 @@ def test_csv_export_imports_back_byte_identical(client, alice, project):
     }
     make_example(project, failure_type="facts", **texts)
     client.force_login(alice)
-    exported = download(client, project, "csv").content
+    exported = download(client, project, "csv", "all").content
     project.examples.all().delete()
 
     client.post(

@@ -242,7 +242,7 @@ def test_export_csv_then_import_gives_the_same_examples(logged_in, project, team
         notes="@mention and +1",
     )
     make_example(project, title="Plain", expected_output="", notes="")
-    exported = logged_in.get(f"/projects/{project.pk}/export/csv/train/")
+    exported = logged_in.get(f"/projects/{project.pk}/export/csv/all/")
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name="Fresh copy")
     upload(logged_in, fresh, "export.csv", exported.content)

@@ -65,6 +65,9 @@ CASES = {
         project=project, trial=PromptTrial(label="v2", model_name="m", cases=5, passed=4), user=user
     ),
     "trial_delete": lambda project, user: services.trial_delete(trial=make_trial(project)),
+    "test_set_choose": lambda project, user: services.test_set_choose(
+        project=project, user=user, example_ids=[make_example(project).pk]
+    ),
     "pass_mark_set": lambda project, user: services.pass_mark_set(
         project=project, pass_mark=90, version=project.version
     ),

@@ -3,6 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from decisions.evidence.models import FailedExample
+from decisions.evidence.test_set import (
+    DEFAULT_SHARE_PERCENT,
+    MAX_SHARE_PERCENT,
+    MIN_SHARE_PERCENT,
+)
 from decisions.lib.forms import VersionedForm
 from decisions.projects.vocabulary import failure_type_choices, technique_choices
 
@@ -56,7 +61,12 @@ class ExampleForm(VersionedForm):
 class BulkExamplesForm(forms.Form):
     """The examples ticked in the table and what to do with them."""
 
-    ACTIONS = [("retag", "Retag"), ("delete", "Delete")]
+    ACTIONS = [
+        ("retag", "Retag"),
+        ("hold_out", "Put in the test set"),
+        ("train", "Take out of the test set"),
+        ("delete", "Delete"),
+    ]
 
     examples = forms.ModelMultipleChoiceField(
         queryset=FailedExample.objects.none(),
@@ -79,3 +89,23 @@ class BulkExamplesForm(forms.Form):
         if cleaned.get("action") == "retag" and not cleaned.get("failure_type"):
             self.add_error("failure_type", "Choose the failure type to give them.")
         return cleaned
+
+
+class TestSetForm(forms.Form):
+    """How the PM chooses the test set: a share, by hash. Picking by hand is done by ticking
+    examples in the table (BulkExamplesForm's hold-out actions)."""
+
+    __test__ = False  # a form, not a pytest class
+
+    share_percent = forms.IntegerField(
+        label="Hold out (%)",
+        min_value=MIN_SHARE_PERCENT,
+        max_value=MAX_SHARE_PERCENT,
+        initial=DEFAULT_SHARE_PERCENT,
+        help_text=f"Of the examples with an expected output, {MIN_SHARE_PERCENT} to "
+        f"{MAX_SHARE_PERCENT} %. Each example's place is fixed by a hash of it, so choosing the "
+        "same share again holds out the same examples.",
+    )
+    # The test set's version the PM saw; a change that would leave trials on an old version
+    # asks first (see test_set_change).
+    confirmed_version = forms.IntegerField(required=False, widget=forms.HiddenInput)

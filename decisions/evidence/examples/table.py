@@ -46,6 +46,13 @@ class ExampleFilter(django_filters.FilterSet):
         label="Expected output",
     )
 
+    test_set = django_filters.ChoiceFilter(
+        choices=[("yes", "Held out (test set)"), ("no", "For training")],
+        method="in_test_set",
+        empty_label="Test set or training",
+        label="Test set",
+    )
+
     class Meta:
         model = FailedExample
         fields: list[str] = []
@@ -75,6 +82,9 @@ class ExampleFilter(django_filters.FilterSet):
         return queryset.alias(techniques_text=as_text).filter(
             techniques_text__contains=f'"{value}"'
         )
+
+    def in_test_set(self, queryset, name, value):
+        return queryset.filter(in_test_set=value == "yes")
 
     def with_expected(self, queryset, name, value):
         without = Q(expected_output="")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -29,13 +30,27 @@ from decisions.evidence.examples.table import (
     sorted_examples,
 )
 from decisions.evidence.readiness import readiness
+from decisions.evidence.test_set import (
+    chosen_message,
+    project_split,
+    trials_on_current_test_set,
+)
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.stale import STALE_MESSAGE
 from decisions.projects.access import get_project
 from decisions.projects.vocabulary import failure_type_choices
 
-TABLE_PARAMETERS = {"q", "failure_type", "technique", "severity", "expected", "sort", "page"}
+TABLE_PARAMETERS = {
+    "q",
+    "failure_type",
+    "technique",
+    "severity",
+    "expected",
+    "test_set",
+    "sort",
+    "page",
+}
 
 
 @login_required
@@ -85,6 +100,7 @@ def examples_table(request, project) -> dict:
     matching = sorted_examples(filters.qs, sort).select_related("created_by")
     page = Paginator(matching, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
     failure_counts = project.failure_counts()
+    split = project_split(project)
     total = sum(count for _, _, count in failure_counts)
     query = request.GET.copy()
     query.pop("page", None)
@@ -97,7 +113,9 @@ def examples_table(request, project) -> dict:
         "query_without_page": query.urlencode(),
         "failure_counts": failure_counts,
         "example_total": total,
-        "readiness": readiness(project.examples.exclude(expected_output="").count()),
+        # Training readiness counts what a training file could hold: never the test set.
+        "readiness": readiness(split.training),
+        "split": split,
         "retag_choices": failure_type_choices(),
     }
 
@@ -176,7 +194,8 @@ def example_row(request: HtmxHttpRequest, project_id: int, example_id: int) -> H
 @login_required
 @require_POST
 def examples_bulk(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
-    """Retag or delete the examples ticked in the table; a delete asks to confirm first."""
+    """Retag, hold out, train on or delete the examples ticked in the table; a delete asks to
+    confirm first."""
     project, _ = get_project(request.user, project_id, Need.EDIT)
     form = BulkExamplesForm(request.POST, project=project)
     back = _examples_url(project, request.POST.get("query", ""))
@@ -194,11 +213,42 @@ def examples_bulk(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         label = dict(failure_type_choices())[failure_type]
         messages.success(request, f"Retagged {count} example{pluralize(count)} as “{label}”.")
         return redirect(back)
+    if form.cleaned_data["action"] in ("hold_out", "train"):
+        return _bulk_test_set(request, project, form, back)
     if not form.cleaned_data["confirmed"]:
         context = {"project": project, "examples": chosen, "query": request.POST.get("query", "")}
         return render(request, "evidence/bulk_delete.html", context)
     services.examples_delete(project=project, example_ids=[e.pk for e in chosen])
     messages.success(request, f"Deleted {count} example{pluralize(count)}.")
+    return redirect(back)
+
+
+def _bulk_test_set(request, project, form, back: str) -> HttpResponse:
+    """Puts the ticked examples in the test set, or takes them out; when trials were measured
+    on the current test set, asks first, naming them."""
+    ticked = {example.pk for example in form.cleaned_data["examples"]}
+    held = set(project.examples.filter(in_test_set=True).values_list("pk", flat=True))
+    hold_out = form.cleaned_data["action"] == "hold_out"
+    stranded = [] if form.cleaned_data["confirmed"] else trials_on_current_test_set(project)
+    if stranded:
+        context = {
+            "project": project,
+            "examples": form.cleaned_data["examples"],
+            "action": form.cleaned_data["action"],
+            "stranded": stranded,
+            "query": request.POST.get("query", ""),
+        }
+        return render(request, "evidence/bulk_test_set.html", context)
+    try:
+        services.test_set_choose(
+            project=project,
+            user=request.user,
+            example_ids=held | ticked if hold_out else held - ticked,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, chosen_message(project))
     return redirect(back)
 
 

@@ -2,14 +2,14 @@
 
 Each target says which examples it can use (training formats need the expected output, a
 preference pair needs the bad output too), how few it accepts and how many its makers
-recommend. A held-out share is split off deterministically: the same examples land in the test
-set every time, whatever order they come in, so a model is never tested on what it trained on.
+recommend. The project's test set (evidence/test_set.py) decides the parts: a training format
+writes only examples outside it, a dataset format writes the test set alone or the training
+split, so no example is ever in a training file and a test file of the same project.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -30,7 +30,13 @@ CSV_COLUMNS = (
     "iterations",
     "notes",
 )
-MAX_HELD_OUT_PERCENT = 50
+
+
+# What a target's files are for, and so which parts of the examples they may hold.
+TRAINING = "training"  # what a model learns from: never the test set
+DATASET = "dataset"  # what an eval tool runs: the test set alone, or the training split
+BACKUP = "backup"  # every example, to edit in a spreadsheet and import back
+PARTS = {TRAINING: ("train",), DATASET: ("test", "train"), BACKUP: ("all",)}
 
 
 @dataclass(frozen=True)
@@ -44,19 +50,15 @@ class Target:
     recommended: int  # its makers' advice for a useful result
     note: str
     write: Callable[[Sequence[FailedExample], str], str]
+    kind: str = TRAINING
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return PARTS[self.kind]
 
 
 def usable(target: Target, examples: Iterable[FailedExample]) -> list[FailedExample]:
     return [e for e in examples if all(getattr(e, name).strip() for name in target.needs)]
-
-
-def split(examples: Sequence[FailedExample], held_out_percent: int) -> tuple[list, list]:
-    """(training part, held-out part): the held-out share is the examples whose hash of id
-    comes first, so the split is the same on every export of the same examples."""
-    ranked = sorted(examples, key=lambda e: hashlib.sha256(f"held-out:{e.pk}".encode()).digest())
-    held_count = round(len(ranked) * held_out_percent / 100)
-    held = {e.pk for e in ranked[:held_count]}
-    return [e for e in examples if e.pk not in held], [e for e in examples if e.pk in held]
 
 
 def _csv(rows: Iterable[Sequence]) -> str:
@@ -201,8 +203,10 @@ TARGETS = {
             (),
             1,
             1,
-            "Cells starting with =, +, -, @ get an apostrophe so no spreadsheet runs them.",
+            "Cells starting with =, +, -, @ or an apostrophe get an apostrophe first, so no "
+            "spreadsheet runs them and they import back unchanged.",
             write_csv,
+            BACKUP,
         ),
         Target(
             "openai-chat",
@@ -259,6 +263,7 @@ TARGETS = {
             "Each example's input becomes the variable {{input}}; __expected holds the "
             "expected output (equals when it has no assertion prefix).",
             write_promptfoo,
+            DATASET,
         ),
         Target(
             "langsmith",
@@ -270,6 +275,7 @@ TARGETS = {
             1,
             "inputs.input, outputs.output (the expected output), and the rest in metadata.",
             write_langsmith,
+            DATASET,
         ),
         Target(
             "braintrust",
@@ -281,6 +287,7 @@ TARGETS = {
             1,
             "input, expected, metadata, and the failure type as a tag.",
             write_braintrust,
+            DATASET,
         ),
     )
 }
@@ -288,7 +295,7 @@ TARGETS = {
 
 @dataclass(frozen=True)
 class ExportPlan:
-    """What one target gets from a project: counts for the page, examples for the file."""
+    """What one target gets from a project: counts for the page, examples for each file."""
 
     target: Target
     total: int
@@ -309,10 +316,15 @@ class ExportPlan:
         return len(self.training) < self.target.recommended
 
     def part(self, name: str) -> list[FailedExample]:
+        if name == "all":
+            return self.training + self.held_out
         return self.held_out if name == "test" else self.training
 
 
-def export_plan(target: Target, examples: Sequence[FailedExample], held_out_percent: int):
+def export_plan(target: Target, examples: Sequence[FailedExample]) -> ExportPlan:
     chosen = usable(target, examples)
-    training, held_out = split(chosen, held_out_percent)
+    if target.kind == BACKUP:
+        return ExportPlan(target, len(examples), len(chosen), chosen, [])
+    training = [e for e in chosen if not e.in_test_set]
+    held_out = [e for e in chosen if e.in_test_set]
     return ExportPlan(target, len(examples), len(chosen), training, held_out)

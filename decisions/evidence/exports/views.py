@@ -1,4 +1,6 @@
-"""Exporting a project's examples: the page with each target's counts, and the files."""
+"""Exporting a project's examples: the page with each target's counts, and the files.
+
+The parts come from the project's test set: a training file never holds a test case."""
 
 from __future__ import annotations
 
@@ -9,16 +11,16 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from decisions.accounts.access import Need
-from decisions.evidence.exports.formats import TARGETS, export_plan
+from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan
 from decisions.evidence.exports.forms import ExportForm
+from decisions.evidence.test_set import project_split
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
 
 
-def _plans(project, form: ExportForm):
-    held_out, _ = form.cleaned_or_default()
+def _plans(project):
     examples = list(project.examples.order_by("created_at", "pk"))
-    return [export_plan(target, examples, held_out) for target in TARGETS.values()], held_out
+    return [export_plan(target, examples) for target in TARGETS.values()]
 
 
 @login_required
@@ -26,12 +28,12 @@ def _plans(project, form: ExportForm):
 def export_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.READ)
     form = ExportForm(request.GET or None)
-    plans, held_out = _plans(project, form)
+    plans = _plans(project)
     context = {
         "project": project,
         "form": form,
         "plans": plans,
-        "held_out": held_out,
+        "split": project_split(project),
         "query": request.GET.urlencode(),
         "total": plans[0].total,
     }
@@ -45,27 +47,26 @@ def export_download(
     request: HtmxHttpRequest, project_id: int, target: str, part: str
 ) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.READ)
-    if target not in TARGETS or part not in ("train", "test"):
+    if target not in TARGETS or part not in TARGETS[target].parts:
         raise Http404("No such export.")
     form = ExportForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _refuse(request, project, " ".join(m for e in form.errors.values() for m in e))
-    plans, held_out = _plans(project, form)
-    plan = next(p for p in plans if p.target.slug == target)
+    plan = export_plan(TARGETS[target], list(project.examples.order_by("created_at", "pk")))
     examples = plan.part(part)
-    if part == "train" and plan.below_minimum:
+    if plan.target.kind == TRAINING and plan.below_minimum:
         return _refuse(
             request,
             project,
             f"{plan.target.label} needs at least {plan.target.minimum} examples; the training "
-            f"part has {len(examples)}. Add examples with an expected output, or keep fewer back.",
+            f"part has {len(examples)}. Add examples with an expected output, or hold fewer "
+            "out in the test set.",
         )
     if not examples:
         return _refuse(request, project, "This part holds no examples: nothing to export.")
-    _, system = form.cleaned_or_default()
-    body = plan.target.write(examples, system)
+    body = plan.target.write(examples, form.system_or_default())
     name = f"{slugify(project.name) or 'project'}-{target}"
-    if held_out:
+    if part != "all":
         name += f"-{part}"
     response = HttpResponse(body, content_type=plan.target.content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{plan.target.filename_suffix}"'

@@ -15,6 +15,7 @@ from decisions.evidence import services
 from decisions.evidence.aggregate import project_trials
 from decisions.evidence.imports.parse import ImportRefused, grouped
 from decisions.evidence.models import TrialSource
+from decisions.evidence.test_set import project_split
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
 from decisions.evidence.trials.parse import compare, read_trial_file
@@ -31,6 +32,7 @@ def trials_context(project: Project) -> dict:
     return {
         "trial_rows": list(zip(project.trials.all(), trials, strict=True)),
         "trials_chart": trials_chart_for(project, trials),
+        "test_set_version": project_split(project).test_set_version,
     }
 
 

@@ -1,0 +1,91 @@
+"""The project's held-out test set: which examples may be in it, how a share is chosen, and
+what the pages say about it. The one write is `services.test_set_choose`.
+
+A test case needs an expected output, so only examples with one are candidates. A share is
+chosen by a stable hash of each example's id: the same examples are held out however often it is
+chosen again, and adding examples later moves none of them (they go to training until the PM
+chooses again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from decisions.evidence.models import FailedExample, PromptTrial, TestSet
+from decisions.projects.models import Project
+
+MIN_SHARE_PERCENT = 5
+MAX_SHARE_PERCENT = 50
+DEFAULT_SHARE_PERCENT = 20
+
+
+def candidates(project: Project) -> QuerySet[FailedExample]:
+    """The examples that can be test cases: those with an expected output."""
+    return project.examples.exclude(expected_output="")
+
+
+def hash_rank(example_id: int) -> bytes:
+    return hashlib.sha256(f"test-set:{example_id}".encode()).digest()
+
+
+def share_of(example_ids: list[int], share_percent: int) -> set[int]:
+    """The ids a share holds out: those whose hash comes first, rounded to whole examples."""
+    held = round(len(example_ids) * share_percent / 100)
+    return set(sorted(example_ids, key=hash_rank)[:held])
+
+
+@dataclass(frozen=True)
+class Split:
+    """What the pages say: "N for training, M held out"."""
+
+    training: int  # examples with an expected output outside the test set
+    held_out: int
+    without_expected: int  # neither: no expected output, so no test case and no training row
+    test_set: TestSet | None
+
+    @property
+    def chosen(self) -> bool:
+        return self.test_set is not None
+
+    @property
+    def test_set_version(self) -> int | None:
+        return self.test_set.version if self.test_set else None
+
+
+def project_split(project: Project) -> Split:
+    counts = project.examples.aggregate(
+        held_out=Count("pk", filter=Q(in_test_set=True)),
+        training=Count("pk", filter=Q(in_test_set=False) & ~Q(expected_output="")),
+        without_expected=Count("pk", filter=Q(in_test_set=False, expected_output="")),
+    )
+    test_set = TestSet.objects.filter(project=project).select_related("chosen_by").first()
+    return Split(test_set=test_set, **counts)
+
+
+def trials_on_current_test_set(project: Project) -> list[PromptTrial]:
+    """The trials a change of the test set would leave measured on an old one."""
+    test_set = TestSet.objects.filter(project=project).only("version").first()
+    if test_set is None:
+        return []
+    return list(
+        project.trials.filter(test_set_version=test_set.version).only("pk", "label", "model_name")
+    )
+
+
+def needs_confirmation(project, confirmed_version: int | None) -> list[PromptTrial]:
+    """The trials a change would strand, unless the PM already confirmed this version."""
+    split = project_split(project)
+    if not split.chosen or confirmed_version == split.test_set.version:
+        return []
+    return trials_on_current_test_set(project)
+
+
+def chosen_message(project) -> str:
+    split = project_split(project)
+    return (
+        f"Test set version {split.test_set.version}: {split.held_out} held out, "
+        f"{split.training} for training."
+    )
