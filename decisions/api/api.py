@@ -13,7 +13,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
@@ -25,6 +25,9 @@ from decisions.records.models import Decision
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
+# Far past any real list, and low enough that the row offset fits the database's integers:
+# page 99999999999999999999 made an offset no database takes, and a 500.
+MAX_PAGE = 1_000_000
 # Writing "last used" on every request would make each read a write.
 LAST_USED_EVERY = timedelta(minutes=5)
 
@@ -126,6 +129,14 @@ class DecisionDetailOut(DecisionOut):
     examples: list[dict]
 
 
+class Pages(PageNumberPagination):
+    """Page-number pagination whose page number has a stated upper limit."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1)
+
+
 def _count_of(model) -> Coalesce:
     """How many rows of `model` belong to the project, as a subquery: two joined counts would
     multiply each other's rows."""
@@ -150,7 +161,7 @@ def _project(request, project_id: int) -> Project:
 
 
 @api.get("/projects", response=list[ProjectOut], summary="Projects in the token user's teams")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_projects(request):
     return _projects(request)
 
@@ -168,7 +179,7 @@ def get_project(request, project_id: int):
     response=list[ExampleOut],
     summary="A project's failed examples, newest first",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_examples(request, project_id: int):
     project = _project(request, project_id)
     return FailedExample.objects.filter(project=project).order_by("-created_at", "-pk")
@@ -179,7 +190,7 @@ def list_examples(request, project_id: int):
     response=list[DecisionOut],
     summary="A project's decision revisions, newest first",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
 def list_decisions(request, project_id: int):
     project = _project(request, project_id)
     return (

@@ -7,6 +7,9 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpRequest
 
+# The longest an address can be written: IPv6 in brackets with a zone and a port fits.
+MAX_ADDRESS_LENGTH = 64
+
 
 def client_address(request: HttpRequest) -> str:
     """REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost one saw.
@@ -14,7 +17,8 @@ def client_address(request: HttpRequest) -> str:
     Each proxy appends the address it was contacted from to X-Forwarded-For, so with N
     trusted proxies the client is the N-th entry from the right; anything left of it was sent
     by the client and proves nothing. A request that passed fewer proxies than configured
-    did not come through them: its REMOTE_ADDR is the only address known to be true.
+    did not come through them: its REMOTE_ADDR is the only address known to be true, as it
+    is when the entry is longer than any address (it then keyed rate limits past their column).
     """
     remote = request.META.get("REMOTE_ADDR", "unknown")
     hops = settings.TRUSTED_PROXY_COUNT
@@ -22,7 +26,9 @@ def client_address(request: HttpRequest) -> str:
         return remote
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
     forwarded = [address.strip() for address in forwarded if address.strip()]
-    return forwarded[-hops] if len(forwarded) >= hops else remote
+    if len(forwarded) < hops or len(forwarded[-hops]) > MAX_ADDRESS_LENGTH:
+        return remote
+    return forwarded[-hops]
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -54,8 +54,13 @@ def strip_bidi_controls(text: str) -> str:
     return text.translate(BIDI_CONTROLS)
 
 
+ONE_LINE = "This is one line of text: remove the line break."
+
+
 class PlainNamesMixin:
-    """Single-line text (names, titles, labels) loses bidirectional control characters."""
+    """Single-line text (names, titles, labels) loses bidirectional control characters, and
+    is refused with a line break in it: a name goes into e-mail subjects, where a line break
+    makes sending fail long after the form said it was saved."""
 
     def _clean_fields(self) -> None:
         super()._clean_fields()
@@ -68,6 +73,8 @@ class PlainNamesMixin:
             self.cleaned_data[name] = plain
             if value and not plain and self.fields[name].required:
                 self.add_error(name, "Write a name with letters or digits in it.")
+            elif len(plain.splitlines()) > 1:
+                self.add_error(name, ONE_LINE)
 
 
 class VersionedForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):

@@ -147,6 +147,8 @@ class ReviewEvent(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(max_length=2_000, blank=True)
+    # Claimed by the e-mail task before it sends: a task that runs twice sends once.
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

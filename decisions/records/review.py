@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from decisions.accounts.models import Membership
+from decisions.projects.models import Project
 from decisions.records.models import (
     COMMENT_MAX,
     Comment,
@@ -38,7 +39,10 @@ def moves_for(review: Review, membership: Membership, user) -> list[str]:
     if not membership.can_edit:
         return []
     allowed = [move for move, (start, _) in MOVES.items() if review.status == start]
-    if ACCEPT in allowed and _author_may_not_accept(review.decision, membership, user):
+    if ACCEPT in allowed and (
+        _author_may_not_accept(review.decision, membership, user)
+        or review.decision.superseded_by() is not None
+    ):
         allowed.remove(ACCEPT)
     return allowed
 
@@ -57,6 +61,9 @@ def review_move(
         raise ValidationError("Viewers comment on decisions; editors and owners review them.")
     if len(note) > NOTE_MAX:
         raise ValidationError(f"The note is {len(note):,} characters long; the limit is 2,000.")
+    # The project's row first: moves on two revisions of one project wait for each other, so
+    # accepting revision 2 and revision 1 at once cannot leave both accepted.
+    Project.objects.select_for_update().only("pk").get(pk=decision.project_id)
     # Locked: two reviewers pressing at once make one move, and the second is told why.
     review = Review.objects.select_for_update().get(decision=decision)
     start, end = MOVES[move]
@@ -68,6 +75,11 @@ def review_move(
     if move == ACCEPT and _author_may_not_accept(decision, membership, user):
         raise ValidationError(
             "Your team asks for a second person: someone other than the author accepts."
+        )
+    if move == ACCEPT and (newest := decision.superseded_by()) is not None:
+        raise ValidationError(
+            f"Revision {decision.revision} cannot be accepted: revision {newest} is newer. "
+            "Only the latest revision is accepted; review that one."
         )
     event = _record(decision, review, end, user, note.strip())
     if move == PROPOSE and informed:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from decisions.records.models import Decision, TrackedStep
 
+STALE_CODE = "stale"
 STALE_STEP = (
     "Someone changed this step since you opened the page: reload to see their change, "
     "then make yours."
@@ -61,7 +62,7 @@ def step_update(
     if step is None:
         raise ValidationError("This revision has no such step.")
     if step.version != version:
-        raise ValidationError(STALE_STEP)
+        raise ValidationError(STALE_STEP, code=STALE_CODE)
     step.owner = owner
     step.due_on = due_on
     if done and not step.is_done:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from decisions.accounts.models import Role
 from decisions.records.models import ReviewEvent, ReviewStatus
@@ -35,7 +36,25 @@ def recipients(event: ReviewEvent) -> list[str]:
 
 @task()
 def send_review_email(event_id: int) -> int:
-    """Tell the people a review move concerns; returns how many were written to."""
+    """Tell the people a review move concerns, once; returns how many were written to.
+
+    The event is claimed in one UPDATE before anything is sent: a task run twice (a retry
+    after a lost acknowledgement, two workers) finds the claim taken and sends nothing. A
+    send that fails gives the claim back, so a retry can send it.
+    """
+    claimed = ReviewEvent.objects.filter(pk=event_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    try:
+        return _send(event_id)
+    except Exception:
+        ReviewEvent.objects.filter(pk=event_id).update(emailed_at=None)
+        raise
+
+
+def _send(event_id: int) -> int:
     event = ReviewEvent.objects.select_related(
         "by", "decision__project", "decision__created_by"
     ).get(pk=event_id)
@@ -46,7 +65,7 @@ def send_review_email(event_id: int) -> int:
     context = {"event": event, "decision": decision, "project": decision.project}
     send_mail(
         subject=(
-            f"{decision.project.name}, revision {decision.revision}: "
+            f"{_one_line(decision.project.name)}, revision {decision.revision}: "
             f"{event.get_to_status_display().lower()}"
         ),
         message=render_to_string("records/review_email.txt", context),
@@ -54,3 +73,8 @@ def send_review_email(event_id: int) -> int:
         recipient_list=to,
     )
     return len(to)
+
+
+def _one_line(name: str) -> str:
+    """A name saved before the forms refused line breaks: a subject with one cannot be sent."""
+    return " ".join(name.split())

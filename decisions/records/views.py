@@ -17,7 +17,7 @@ from decisions.records.access import get_decision
 from decisions.records.diff import revision_diff
 from decisions.records.forms import TrackedStepForm
 from decisions.records.services import decision_create
-from decisions.records.steps import step_rows, step_update
+from decisions.records.steps import STALE_CODE, step_rows, step_update
 from decisions.wizard.access import get_run
 from decisions.wizard.panel import current_step, render_panel
 
@@ -56,7 +56,14 @@ def _refused(request, decision, error: ValidationError, anchor: str = "review") 
 @require_POST
 def review_step(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
-    informed = membership.team.members.filter(pk__in=request.POST.getlist("informed"))
+    values = request.POST.getlist("informed")
+    if unreadable := next((value for value in values if _id(value) is None), None):
+        return HttpResponse(
+            f"“{unreadable[:40]}” is not a person to inform: choose members of the team.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    informed = membership.team.members.filter(pk__in=[_id(value) for value in values])
     try:
         event = review.review_move(
             decision=decision,
@@ -135,26 +142,37 @@ def step_save(request: HtmxHttpRequest, project_id: int, revision: int, index: i
     step = get_object_or_404(decision.tracked_steps, index=index)
     members = membership.team.members.order_by("username")
     form = TrackedStepForm(request.POST, step=step, members=members)
-    error = ""
+    error, status = "", 200
     if form.is_valid():
         try:
             step_update(decision=decision, index=index, user=request.user, **form.cleaned_data)
         except ValidationError as refused:
             error = " ".join(refused.messages)
+            # A teammate's newer change is a conflict, as on every other stale save.
+            status = 409 if refused.code == STALE_CODE else 422
     else:
         error = "Not saved: " + " ".join(
             f"{form.fields[name].label if name in form.fields else ''} {' '.join(errors)}".strip()
             for name, errors in form.errors.items()
         )
-    if not request.htmx:
+        status = 422
+    report_url = _report_url(decision, f"step-{index}")
+    if not request.htmx and status != 409:
         if error:
             messages.error(request, error)
-        return redirect(_report_url(decision, f"step-{index}"))
+        return redirect(report_url)
     # A refused form is drawn again from what is saved now, with the reason beside it.
     rows = step_rows(decision, membership, is_latest=decision.superseded_by() is None)
     row = next(r for r in rows if r["step"].index == index)
-    context = {"row": row, "decision": decision, "project": decision.project, "error": error}
-    return render(request, "records/_steps.html#step", context, status=422 if error else 200)
+    context = {
+        "row": row,
+        "decision": decision,
+        "project": decision.project,
+        "error": error,
+        "report_url": report_url,
+    }
+    template = "records/_steps.html#step" if request.htmx else "records/step_refused.html"
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -180,6 +198,13 @@ def history(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "diff": revision_diff(older, newer) if older and newer and older != newer else None,
     }
     return render(request, "records/history.html", context)
+
+
+def _id(value: str) -> int | None:
+    """A row id from a form value; None for text or a number no id column holds."""
+    if not (value.isascii() and value.isdigit() and len(value) < 20):
+        return None
+    return int(value) if 0 < int(value) < 2**63 else None
 
 
 def _number(value: str | None) -> int | None:

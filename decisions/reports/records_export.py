@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 
+from decisions.projects.models import UseCase
 from decisions.records.models import Decision, ReviewStatus
+from decisions.records.services import project_context
 
 EXPORT_FORMAT = 1
 # MADR's status words; ours map onto them.
@@ -47,15 +49,23 @@ def review_state(decision: Decision) -> tuple[str, int | None]:
     return status, superseded_by
 
 
+def described(decision: Decision) -> dict:
+    """The project as the revision was decided on: renaming it later must not rewrite old
+    records. A revision saved before that was kept has only today's project to go by."""
+    return decision.context or project_context(decision.project)
+
+
 def decision_json(decision: Decision, *, url: str) -> str:
     status, superseded_by = review_state(decision)
+    project = described(decision)
+    use_case_ids = {label: value for value, label in UseCase.choices}
     record = {
         "export_format": EXPORT_FORMAT,
         "project": {
             "id": decision.project_id,
-            "name": decision.project.name,
-            "use_case": decision.project.use_case,
-            "model_in_use": decision.project.model_in_use,
+            "name": project["name"],
+            "use_case": use_case_ids.get(project["use_case"], project["use_case"]),
+            "model_in_use": project["model_in_use"],
         },
         "revision": decision.revision,
         "url": url,
@@ -86,7 +96,7 @@ def _line(text: str) -> str:
 def decision_madr(decision: Decision, *, url: str) -> str:
     snapshot, explanation = decision.snapshot, decision.explanation
     outcome = snapshot["outcome"]
-    project = decision.project
+    project = described(decision)
     status, superseded_by = review_state(decision)
     madr_status = MADR_STATUS[ReviewStatus(status)]
     if superseded_by:
@@ -103,18 +113,18 @@ def decision_madr(decision: Decision, *, url: str) -> str:
         f"informed: {_yaml_list(who['informed'])}",
         "---",
         "",
-        f"# {_line(project.name)}: {outcome['verdict']}",
+        f"# {_line(project['name'])}: {outcome['verdict']}",
         "",
         "## Context and Problem Statement",
         "",
-        f"{_line(project.name)} is a generative-AI feature "
-        f"({project.get_use_case_display().lower()}"
-        + (f", model in use: {_line(project.model_in_use)}" if project.model_in_use else "")
+        f"{_line(project['name'])} is a generative-AI feature "
+        f"({project['use_case'].lower()}"
+        + (f", model in use: {_line(project['model_in_use'])}" if project["model_in_use"] else "")
         + ") that keeps producing bad output. Is this a prompting problem or a model problem?",
         "",
     ]
-    if project.description:
-        lines += [_line(project.description), ""]
+    if project["description"]:
+        lines += [_line(project["description"]), ""]
     lines += [
         f"Evidence at revision {decision.revision}: {evidence['example_count']} failed "
         f"example(s), {evidence.get('with_expected_output', 0)} with an expected output.",
@@ -169,7 +179,7 @@ def decision_madr(decision: Decision, *, url: str) -> str:
     lines += [
         "## More Information",
         "",
-        f"* Revision {decision.revision} of {_line(project.name)}, saved "
+        f"* Revision {decision.revision} of {_line(project['name'])}, saved "
         f"{decision.created_at:%Y-%m-%d %H:%M} UTC: {url}",
         f"* Decision flowchart {snapshot['flowchart']['version']} "
         f"(hash {snapshot['flowchart']['hash'][:12]}).",

@@ -134,6 +134,24 @@ def test_pagination(client, project, token):
     assert [item["title"] for item in body["items"]] == ["Example 3", "Example 2", "Example 1"]
 
 
+@pytest.mark.parametrize("page", ["1000001", "99999999999999999999"])
+def test_a_page_past_the_last_possible_is_refused_with_the_limit(client, project, token, page):
+    response = get(client, f"/api/v1/projects/{project.pk}/examples", token, page=page)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert (error["loc"], error["msg"]) == (
+        ["query", "page"],
+        "Input should be less than or equal to 1000000",
+    )
+
+
+def test_the_last_possible_page_answers_empty(client, project, token):
+    make_example(project)
+    response = get(client, "/api/v1/projects", token, page=1_000_000, page_size=500)
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "count": 1}
+
+
 def test_openapi_schema_is_served(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["info"]["title"] == "Prompt or Model? API"

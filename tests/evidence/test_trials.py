@@ -159,3 +159,138 @@ def test_another_projects_trial_cannot_be_compared(logged_in, project, team):
         f"/projects/{project.pk}/trials/compare/", {"a": mine.pk, "b": theirs.pk}
     )
     assert response.status_code == 404
+
+
+def promptfoo(*rows: dict) -> bytes:
+    """A promptfoo output file holding these results, each on one prompt and provider."""
+    import json
+
+    base = {"provider": {"id": "openai:gpt-4o-mini"}, "prompt": {"label": "v1"}, "success": True}
+    return json.dumps({"results": {"results": [{**base, **row} for row in rows]}}).encode()
+
+
+@pytest.mark.parametrize("name", ["deep.json", "deep.txt"])
+def test_deeply_nested_json_is_refused_not_a_server_error(logged_in, project, name):
+    content = b'{"results": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = import_trial(logged_in, project, name, content, label="v2", model_name="gpt-x")
+    assert response.status_code == 422
+    assert "The JSON nests deeper than 100 levels" in response.content.decode()
+    assert PromptTrial.objects.count() == 0
+
+
+def nested(levels: int) -> bytes:
+    """A promptfoo-like document whose lists inside `results` make `levels` levels in all."""
+    return b'{"results": ' + b"[" * (levels - 1) + b"]" * (levels - 1) + b"}"
+
+
+def test_json_101_levels_deep_is_refused_and_100_levels_read(logged_in, project):
+    deepest = import_trial(logged_in, project, "out.json", nested(100), label="v", model_name="m")
+    assert deepest.status_code == 422
+    assert "This is not promptfoo output" in deepest.content.decode()
+    too_deep = import_trial(logged_in, project, "out.json", nested(101), label="v", model_name="m")
+    assert "The JSON nests deeper than 100 levels" in too_deep.content.decode()
+
+
+def test_deeply_nested_json_array_is_refused_not_a_server_error(logged_in, project):
+    content = b"[" * 100_000
+    response = import_trial(logged_in, project, "deep.json", content, label="v2", model_name="x")
+    assert response.status_code == 422
+    assert "The JSON nests deeper than 100 levels" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"testIdx": "x"}, "testIdx is “x”, not a case number."),
+        ({"testIdx": True}, "testIdx is “True”, not a case number."),
+        ({"testIdx": -1}, "testIdx is “-1”, not a case number."),
+        ({"prompt": "p"}, "prompt is not an object with a label or raw text."),
+        ({"testCase": [1]}, "testCase is not an object with a description."),
+        ({"success": None, "gradingResult": "x"}, "gradingResult is not an object with a pass."),
+        ({"provider": ["x"]}, "provider is not an object or a name."),
+    ],
+)
+def test_promptfoo_results_of_the_wrong_shape_are_refused(logged_in, project, row, message):
+    response = import_trial(logged_in, project, "out.json", promptfoo(row), model_name="x")
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Nothing was saved: the file was refused." in html
+    assert f"<strong>Result 1</strong>: {message}" in html
+    assert PromptTrial.objects.count() == 0
+
+
+def test_promptfoo_test_index_names_the_case(logged_in, project):
+    import_trial(logged_in, project, "out.json", promptfoo({"testIdx": 4}, {"testIdx": 0}))
+    assert PromptTrial.objects.get().results == {"case 5": True, "case 1": True}
+
+
+def cases_csv(count: int) -> bytes:
+    return b"case_id,pass\n" + b"".join(b"c%d,1\n" % n for n in range(count))
+
+
+def test_an_import_of_more_cases_than_a_trial_holds_is_refused(logged_in, project):
+    response = import_trial(
+        logged_in, project, "big.csv", cases_csv(100_001), label="v", model_name="m"
+    )
+    assert response.status_code == 422
+    assert "The file holds 100,001 test cases; a trial holds at most 100,000." in (
+        response.content.decode()
+    )
+    assert PromptTrial.objects.count() == 0
+
+
+def test_an_import_of_as_many_cases_as_a_trial_holds_is_saved(logged_in, project):
+    response = import_trial(
+        logged_in, project, "big.csv", cases_csv(100_000), label="v", model_name="m"
+    )
+    assert response.status_code == 302
+    assert PromptTrial.objects.get().cases == 100_000
+
+
+def test_a_file_name_too_long_for_the_label_is_refused_with_the_limit(logged_in, project):
+    name = "r" * 197 + ".csv"  # 201 characters
+    response = import_trial(logged_in, project, name, b"case_id,pass\nc1,1\n", model_name="m")
+    assert response.status_code == 422
+    assert (
+        "The file name is 201 characters long and would be the trial&#x27;s label, which holds "
+        "at most 200: write a label."
+    ) in response.content.decode()
+    assert PromptTrial.objects.count() == 0
+
+
+def test_a_file_name_as_long_as_the_label_becomes_the_label(logged_in, project):
+    name = "r" * 196 + ".csv"  # 200 characters
+    response = import_trial(logged_in, project, name, b"case_id,pass\nc1,1\n", model_name="m")
+    assert response.status_code == 302
+    assert PromptTrial.objects.get().label == name
+
+
+def test_a_model_name_in_the_file_too_long_for_its_column_is_refused(logged_in, project):
+    content = promptfoo({"provider": {"id": "m" * 201}})
+    response = import_trial(logged_in, project, "out.json", content, label="v")
+    assert response.status_code == 422
+    assert (
+        "The model the file names is 201 characters long; a trial&#x27;s model holds at most "
+        "200: write the model."
+    ) in response.content.decode()
+
+
+def test_a_multi_line_prompt_becomes_a_one_line_label(logged_in, project):
+    content = promptfoo({"prompt": {"raw": "Answer:\n{{question}}\r\nBe brief."}})
+    import_trial(logged_in, project, "out.json", content, model_name="m")
+    assert PromptTrial.objects.get().label == "Answer: {{question}} Be brief."
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "99999999999999999999999"])
+def test_trial_ids_past_the_database_range_are_not_found(logged_in, project, value):
+    mine = PromptTrial.objects.create(project=project, label="y", model_name="m", cases=1, passed=1)
+    response = logged_in.get(f"/projects/{project.pk}/trials/compare/", {"a": mine.pk, "b": value})
+    assert response.status_code == 404
+
+
+def test_the_largest_trial_id_is_looked_up(logged_in, project):
+    mine = PromptTrial.objects.create(project=project, label="y", model_name="m", cases=1, passed=1)
+    response = logged_in.get(
+        f"/projects/{project.pk}/trials/compare/", {"a": mine.pk, "b": "9223372036854775807"}
+    )
+    assert response.status_code == 404

@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from decisions.records.models import Comment, Review, ReviewEvent
+from decisions.records.tasks import send_review_email
 from tests.reports.conftest import save_decision
 
 
@@ -91,12 +92,13 @@ def test_a_second_person_must_accept_when_the_team_says_so(client, proposed, ali
 
 
 def test_accepting_a_newer_revision_supersedes_the_older(client, project, alice, emily):
-    first = save_decision(project, alice, "prompt")
-    second = save_decision(project, alice, "context")
     client.force_login(emily)
-    for decision in (first, second):
-        move(client, decision, "propose")
-        move(client, decision, "accept")
+    first = save_decision(project, alice, "prompt")
+    move(client, first, "propose")
+    move(client, first, "accept")
+    second = save_decision(project, alice, "context")
+    move(client, second, "propose")
+    move(client, second, "accept")
     assert (status(first), status(second)) == ("superseded", "accepted")
     assert Review.objects.get(decision=first).superseded_by == second
     last = ReviewEvent.objects.filter(decision=first).last()
@@ -105,6 +107,57 @@ def test_accepting_a_newer_revision_supersedes_the_older(client, project, alice,
     newer_page = client.get(url(second)).content.decode()
     assert f'href="{url(second)}">revision 2</a>' in older_page
     assert f'href="{url(first)}">revision 1</a>' in newer_page
+
+
+def test_an_older_revision_is_not_accepted_after_a_newer_one(client, project, alice, emily):
+    first = save_decision(project, alice, "prompt")
+    second = save_decision(project, alice, "context")
+    client.force_login(emily)
+    for decision in (first, second):
+        move(client, decision, "propose")
+    move(client, second, "accept")
+    response = move(client, first, "accept")
+    assert (status(first), status(second)) == ("proposed", "accepted")
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Revision 1 cannot be accepted: revision 2 is newer. Only the latest revision is "
+        "accepted; review that one."
+    ) in page
+    assert 'value="accept"' not in page
+    assert 'value="reject"' in page
+
+
+def test_an_older_revision_is_not_accepted_even_while_the_newer_is_a_draft(
+    client, project, alice, emily
+):
+    first = save_decision(project, alice, "prompt")
+    client.force_login(emily)
+    move(client, first, "propose")
+    save_decision(project, alice, "context")
+    move(client, first, "accept")
+    assert status(first) == "proposed"
+    assert list(Review.objects.filter(status="accepted")) == []
+
+
+@pytest.mark.parametrize("value", ["abc", "9223372036854775808", "1" * 5000, "٣"])
+def test_an_informed_person_that_is_not_an_id_is_a_400_naming_it(client, project, alice, value):
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    response = move(client, decision, "propose", informed=[value])
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == (
+        f"“{value[:40]}” is not a person to inform: choose members of the team."
+    )
+    assert status(decision) == "draft"
+
+
+def test_an_informed_id_outside_the_team_is_left_out(client, project, alice, bob, charlie):
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    response = move(client, decision, "propose", informed=[bob.pk, charlie.pk])
+    assert response.status_code == 302
+    assert list(Review.objects.get(decision=decision).informed.all()) == [bob]
 
 
 def test_emails_go_to_reviewers_then_to_the_author_and_the_informed(
@@ -121,6 +174,50 @@ def test_emails_go_to_reviewers_then_to_the_author_and_the_informed(
         move(client, decision, "accept")
     assert sorted(mail.outbox[1].to) == ["alice@example.com", "bob@example.com"]
     assert mail.outbox[1].subject == "Email drafter, revision 1: accepted"
+
+
+def test_a_review_email_is_sent_once_when_its_task_runs_twice(
+    client, project, alice, emily, django_capture_on_commit_callbacks
+):
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client, decision, "propose")
+    event = ReviewEvent.objects.get(decision=decision)
+    again = send_review_email.enqueue(event.pk)
+    assert again.return_value == 0
+    assert [m.to for m in mail.outbox] == [["emily@example.com"]]
+
+
+def test_a_failed_send_leaves_the_email_for_the_next_run(project, alice, emily, monkeypatch):
+    from decisions.records import tasks
+
+    decision = save_decision(project, alice, "prompt")
+    event = ReviewEvent.objects.create(
+        decision=decision, from_status="draft", to_status="proposed", by=alice
+    )
+
+    def fail(**kwargs):
+        raise ConnectionRefusedError("SMTP is down")
+
+    monkeypatch.setattr(tasks, "send_mail", fail)
+    with pytest.raises(ConnectionRefusedError):
+        tasks.send_review_email.call(event.pk)
+    monkeypatch.undo()
+    assert tasks.send_review_email.call(event.pk) == 1
+    assert [m.to for m in mail.outbox] == [["emily@example.com"]]
+
+
+def test_a_name_saved_with_a_line_break_still_gets_its_email_on_one_line(
+    client, project, alice, emily, django_capture_on_commit_callbacks
+):
+    project.name = "Email\ndrafter"  # saved before the forms refused line breaks
+    project.save()
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(client, decision, "propose")
+    assert [m.subject for m in mail.outbox] == ["Email drafter, revision 1: proposed"]
 
 
 def test_comments_on_the_revision_and_on_an_answer_are_escaped(client, proposed, bob):

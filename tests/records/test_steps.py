@@ -85,8 +85,24 @@ def test_a_stale_save_is_refused_and_the_newer_change_kept(client, alice, emily,
     save_step(client, decision, owner=emily.pk)
     client.force_login(alice)
     response = save_step(client, decision, headers=HTMX, owner=alice.pk)  # drawn at version 1
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "Someone changed this step since you opened the page" in response.content.decode()
+    assert TrackedStep.objects.get(decision=decision, index=4).owner == emily
+
+
+def test_a_stale_save_without_javascript_is_a_409_page_with_the_step_as_saved(
+    client, alice, emily, decision
+):
+    client.force_login(emily)
+    save_step(client, decision, owner=emily.pk)
+    client.force_login(alice)
+    response = save_step(client, decision, owner=alice.pk)  # drawn at version 1
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert '<h1 class="h3">Step 5 was not saved</h1>' in html
+    assert "Someone changed this step since you opened the page" in html
+    assert 'name="version" value="2"' in html
+    assert f'<option value="{emily.pk}" selected>emily</option>' in html
     assert TrackedStep.objects.get(decision=decision, index=4).owner == emily
 
 

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from decisions.accounts.models import Membership
-from decisions.records.models import Comment, ReviewStatus
+from decisions.records.models import Comment, Decision, ReviewStatus
 from decisions.records.review import review_move
 from tests.conftest import make_example
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
@@ -115,4 +115,55 @@ def test_report_shows_readiness_as_it_was_when_saved(client, alice, project):
     assert (
         "12 examples with an expected output: <strong>Enough for a first experiment</strong>"
         in (section)
+    )
+
+
+def test_exports_of_a_revision_keep_the_project_as_it_was_decided(client, alice, project):
+    project.description = "Drafts replies to customers."
+    project.model_in_use = "gpt-4o"
+    project.use_case = "task"
+    project.save()
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    project.name = "Renamed later"
+    project.description = "Something else now."
+    project.model_in_use = "claude-x"
+    project.use_case = "legal"
+    project.save()
+    client.force_login(alice)
+    base = f"/projects/{project.pk}/decisions/{decision.revision}"
+    record = json.loads(client.get(f"{base}/decision.json").content)
+    assert record["project"] == {
+        "id": project.pk,
+        "name": "Email drafter",
+        "use_case": "task",
+        "model_in_use": "gpt-4o",
+    }
+    text = client.get(f"{base}/decision.md").content.decode()
+    assert "# Email drafter: Prompting problem" in text
+    assert (
+        "Email drafter is a generative-AI feature (task-based work (emails, notes, summaries), "
+        "model in use: gpt-4o) that keeps producing bad output."
+    ) in text
+    assert "Drafts replies to customers." in text
+    assert "* Revision 1 of Email drafter, saved" in text
+    assert "Renamed later" not in text and "claude-x" not in text
+    assert "Something else now." not in text
+
+
+def test_a_revision_saved_before_its_context_was_kept_exports_todays_project(
+    client, alice, project
+):
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    Decision.objects.filter(pk=decision.pk).update(context={})
+    project.name = "Renamed later"
+    project.save()
+    client.force_login(alice)
+    base = f"/projects/{project.pk}/decisions/{decision.revision}"
+    assert json.loads(client.get(f"{base}/decision.json").content)["project"]["name"] == (
+        "Renamed later"
+    )
+    assert (
+        "# Renamed later: Prompting problem" in client.get(f"{base}/decision.md").content.decode()
     )

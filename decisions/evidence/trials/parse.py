@@ -10,11 +10,18 @@ import json
 from dataclasses import dataclass
 
 from decisions.evidence.imports.parse import ImportRefused, Problem, decode_utf8
+from decisions.projects.models import TITLE_MAX
 
 PASS_WORDS = {"pass", "passed", "true", "1", "yes", "y", "ok"}
 FAIL_WORDS = {"fail", "failed", "false", "0", "no", "n", "error"}
 CASE_COLUMNS = ("case_id", "case", "id", "test", "description")
 PASS_COLUMNS = ("pass", "passed", "success", "result", "outcome")
+# promptfoo's output nests fewer than ten levels; far deeper JSON is an attack on the parser.
+MAX_JSON_DEPTH = 100
+TOO_DEEP = (
+    f"The JSON nests deeper than {MAX_JSON_DEPTH} levels; promptfoo's output nests fewer than "
+    "ten. Export the results again with promptfoo eval --output results.json."
+)
 
 
 @dataclass(frozen=True)
@@ -48,17 +55,14 @@ def read_trial_file(raw: bytes, filename: str, *, max_bytes: int) -> TrialResult
 
 
 def _promptfoo(text: str) -> TrialResults:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(
-            [
-                Problem(
-                    f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {error.lineno}"
-                )
-            ]
-        ) from None
-    rows = _promptfoo_rows(document)
+    rows = _promptfoo_rows(_load_json(text))
+    problems = [
+        Problem(message, f"Result {index}")
+        for index, row in enumerate(rows, start=1)
+        for message in _shape_problems(row)
+    ]
+    if problems:
+        raise ImportRefused(problems)
     runs = {(_prompt_of(row), _provider_of(row)) for row in rows}
     if len(runs) > 1:
         listed = "; ".join(
@@ -74,7 +78,6 @@ def _promptfoo(text: str) -> TrialResults:
             ]
         )
     results: dict[str, bool] = {}
-    problems = []
     for index, row in enumerate(rows, start=1):
         case = _case_of(row, index)
         passed = row.get("success")
@@ -91,6 +94,59 @@ def _promptfoo(text: str) -> TrialResults:
         raise ImportRefused(problems)
     [(prompt, provider)] = runs
     return TrialResults(results, model=provider, label=prompt)
+
+
+def _load_json(text: str):
+    """The document, refused when it is not JSON or nests deeper than any results file."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportRefused(
+            [
+                Problem(
+                    f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {error.lineno}"
+                )
+            ]
+        ) from None
+    except RecursionError:
+        # Python's parser recurses once per level: `[` × 100,000 exhausts the stack.
+        raise ImportRefused([Problem(TOO_DEEP)]) from None
+    if _nests_deeper(document, MAX_JSON_DEPTH):
+        raise ImportRefused([Problem(TOO_DEEP)])
+    return document
+
+
+def _nests_deeper(document, limit: int) -> bool:
+    """Walked with a list, not recursion: the check itself must not exhaust the stack."""
+    pending = [(document, 1)] if isinstance(document, dict | list) else []
+    while pending:
+        value, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _shape_problems(row: dict) -> list[str]:
+    """What in one result is not where promptfoo puts it: read as it is, each would fail."""
+    problems = []
+    for key, kinds, message in (
+        ("prompt", (dict,), "prompt is not an object with a label or raw text."),
+        ("provider", (dict, str), "provider is not an object or a name."),
+        ("testCase", (dict,), "testCase is not an object with a description."),
+        ("gradingResult", (dict,), "gradingResult is not an object with a pass."),
+    ):
+        if row.get(key) is not None and not isinstance(row[key], kinds):
+            problems.append(message)
+    index = row.get("testIdx")
+    if "testIdx" in row and (type(index) is not int or index < 0):
+        problems.append(f"testIdx is “{str(index)[:40]}”, not a case number.")
+    test_case = row.get("testCase")
+    description = test_case.get("description") if isinstance(test_case, dict) else None
+    if description is not None and not isinstance(description, str | int | float):
+        problems.append("testCase.description is not text.")
+    return problems
 
 
 def _promptfoo_rows(document) -> list[dict]:
@@ -111,15 +167,21 @@ def _promptfoo_rows(document) -> list[dict]:
 
 
 def _prompt_of(row: dict) -> str:
+    """The prompt's label, or the start of its text: on one line, as a label is shown."""
     prompt = row.get("prompt") or {}
-    return str(prompt.get("label") or prompt.get("raw") or row.get("promptIdx", ""))[:200]
+    text = str(prompt.get("label") or prompt.get("raw") or row.get("promptIdx", ""))
+    return _one_line(text)[:TITLE_MAX]
 
 
 def _provider_of(row: dict) -> str:
     provider = row.get("provider")
     if isinstance(provider, dict):
-        return str(provider.get("label") or provider.get("id") or "")
-    return str(provider or "")
+        return _one_line(str(provider.get("label") or provider.get("id") or ""))
+    return _one_line(str(provider or ""))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _case_of(row: dict, index: int) -> str:

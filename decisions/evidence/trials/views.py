@@ -13,17 +13,18 @@ from django.views.decorators.http import require_GET, require_POST
 from decisions.accounts.access import Need
 from decisions.evidence import services
 from decisions.evidence.aggregate import project_trials
-from decisions.evidence.imports.parse import ImportRefused, grouped
-from decisions.evidence.models import TrialSource
+from decisions.evidence.imports.parse import ImportRefused, Problem, grouped
+from decisions.evidence.models import MAX_TRIAL_CASES, PromptTrial, TrialSource
 from decisions.evidence.test_set import project_split
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
 from decisions.evidence.trials.parse import compare, read_trial_file
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
-from decisions.projects.models import Project
+from decisions.projects.models import TITLE_MAX, Project
 
 TRIALS_URL = "projects:trials"
+MAX_ID = 2**63 - 1
 
 
 def trials_context(project: Project) -> dict:
@@ -88,10 +89,11 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
                 upload.name,
                 max_bytes=settings.IMPORT_MAX_BYTES,
             )
+            trial = _imported_trial(form, results, upload.name)
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            trial = _save_imported(form, project, request.user, results, upload.name)
+            trial = services.trial_create(project=project, trial=trial, user=request.user)
             messages.success(
                 request,
                 f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed.",
@@ -108,14 +110,35 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def _save_imported(form, project, user, results, filename: str):
+def _imported_trial(form, results, filename: str) -> PromptTrial:
+    """The trial a file makes, held to the limits the form holds a typed one to: what the
+    form left empty comes from the file and was never checked."""
     trial = form.save(commit=False)
-    trial.label = trial.label or results.label or filename
+    trial.label = trial.label or results.label or " ".join(filename.split())
     trial.model_name = trial.model_name or results.model or "unknown model"
     trial.cases, trial.passed = results.cases, results.passed
     trial.results = results.results
     trial.source = TrialSource.PROMPTFOO if filename.lower().endswith(".json") else TrialSource.CSV
-    return services.trial_create(project=project, trial=trial, user=user)
+    problems = []
+    if trial.cases > MAX_TRIAL_CASES:
+        problems.append(
+            f"The file holds {trial.cases:,} test cases; a trial holds at most "
+            f"{MAX_TRIAL_CASES:,}. Split the test set into trials of that size."
+        )
+    if len(trial.label) > TITLE_MAX:
+        problems.append(
+            f"The file name is {len(trial.label):,} characters long and would be the trial's "
+            f"label, which holds at most {TITLE_MAX}: write a label."
+        )
+    model_max = PromptTrial._meta.get_field("model_name").max_length
+    if len(trial.model_name) > model_max:
+        problems.append(
+            f"The model the file names is {len(trial.model_name):,} characters long; a "
+            f"trial's model holds at most {model_max}: write the model."
+        )
+    if problems:
+        raise ImportRefused([Problem(message) for message in problems])
+    return trial
 
 
 @login_required
@@ -161,6 +184,9 @@ def trial_compare(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         ids = [int(request.GET.get(key, "")) for key in ("a", "b")]
     except ValueError:
         raise Http404("Choose two trials of this project.") from None
+    # An id the id column cannot hold names no trial; the database would fail on it, not say so.
+    if any(not 0 < trial_id <= MAX_ID for trial_id in ids):
+        raise Http404("Choose two trials of this project.")
     chosen = {trial.pk: trial for trial in project.trials.filter(pk__in=ids)}
     if any(trial_id not in chosen for trial_id in ids):
         raise Http404("Choose two trials of this project.")
