@@ -10,11 +10,20 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop running in the test thread; the ORM calls that
 # set up test data there are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# How long an action or a waiting assertion may take. Playwright's `expect` gives up after 5 s
+# by default, and a request that saves a decision or creates a share link renders its PDF inside
+# the request in tests (the ImmediateBackend): on a busy machine (`make test` alongside, a
+# loaded CI runner) that alone takes longer than 5 s. The waits still end as soon as the
+# condition holds; only a real failure takes this long to report.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
@@ -51,7 +60,7 @@ def chromium_browser():
 def page(chromium_browser, live_server):
     context = chromium_browser.new_context(base_url=live_server.url)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     yield page

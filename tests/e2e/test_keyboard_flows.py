@@ -30,6 +30,7 @@ def test_add_an_example_with_the_keyboard(page, alice, project):
     type_into(page, "#id_new_title", "Invents the return policy")
     page.focus("#id_new_failure_type")
     page.keyboard.press("ArrowDown")  # the first failure type after the empty choice
+    expect(page.locator("#id_new_failure_type")).not_to_have_value("")
     type_into(page, "#id_new_input_text", "Can I return shoes after 5 weeks?")
     type_into(page, "#id_new_bad_output", "Yes, within 60 days.")
     page.focus("#id_new_techniques_tried_0")
@@ -74,7 +75,9 @@ def test_track_a_next_step_with_the_keyboard(page, alice, project):
     page.keyboard.press("Space")
     expect(page.locator("#step-4-done")).to_be_checked()
     page.keyboard.press("Tab")  # to the owner
+    expect(page.locator("#step-4-owner")).to_be_focused()
     page.keyboard.press("ArrowDown")  # from "No owner" to alice
+    expect(page.locator("#step-4-owner")).to_have_value(str(alice.pk))
     save = page.locator("#step-4 button")
     for _ in range(5):  # through the due date's day, month and year to Save
         page.keyboard.press("Tab")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.conftest import TIMEOUT_MS
 from tests.reports.conftest import save_decision
 
 
 def logged_in_page(browser, base_url: str, username: str):
     page = browser.new_context(base_url=base_url).new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(TIMEOUT_MS)
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -19,7 +21,8 @@ def test_share_link_opens_without_login_and_downloads_the_pdf(
     link_field = page.locator("#new-share-url")
     expect(link_field).to_be_visible()
     expect(link_field).to_be_focused()
-    shared_url = link_field.input_value()
+    expect(link_field).to_have_value(re.compile(r"/s/[A-Za-z0-9_\-]{20,}/$"))
+    shared_url = link_field.input_value()  # read once it is there
     expect(page.locator("#share-panel table")).to_contain_text("Steering committee")
 
     stranger = chromium_browser.new_context(accept_downloads=True)

@@ -16,8 +16,11 @@ def log_in(page, username: str) -> None:
     expect(page.get_by_role("heading", name="Projects")).to_be_visible()
 
 
-# htmx moves focus when a swap settles, a few milliseconds after the swap: focus is only ever
-# read through Playwright's waiting assertions, never once with page.evaluate.
+# htmx moves focus to the [autofocus] element when a swap settles, 20 ms or more after the new
+# content is in the page (a full page load focuses it at its first rendering): a key pressed
+# in between goes to whatever had the focus. So before the next key press the test waits for
+# that element to have the focus, and focus is only ever read through Playwright's waiting
+# assertions, never once with page.evaluate.
 FOCUS_WAIT_MS = 250
 
 
@@ -86,10 +89,11 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(page.locator("#option-small")).to_be_focused()
     expect(page.locator("#option-small")).to_be_checked()
 
-    # Reload in the middle: the same question, the path kept.
+    # Reload in the middle: the same question, the path kept, its answer focused again.
     page.reload()
     expect(question(page)).to_contain_text("a fixed test set")
     expect(page.locator(".wizard-progress")).to_contain_text("No, it is still wrong")
+    expect(page.locator("#option-small")).to_be_focused()  # before Tab starts from it
 
     # Back to the previous question with the Back button, and forward again unchanged.
     tab_to(page, "Back")
@@ -107,6 +111,9 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(
         page.get_by_role("heading", name="Prompting problem: engineer the prompt")
     ).to_be_visible()
+    # The swap has settled: Tab starts from the focused Save button, not from where the
+    # focus was before htmx moved it.
+    expect(page.get_by_role("button", name="Save the decision")).to_be_focused()
 
     # Change an earlier answer from the path breadcrumbs: the path and the verdict update,
     # and the answer that fell off the path is kept.
