@@ -163,6 +163,24 @@ class PromptTrial(models.Model):
     source = models.CharField(
         max_length=20, choices=TrialSource.choices, default=TrialSource.MANUAL
     )
+    # {case id: group} (a class, a language, a tier) for the cases that have one.
+    case_groups = models.JSONField(default=dict, blank=True)
+    cost_per_1k_requests = models.DecimalField(
+        "cost per 1,000 requests ($)",
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Optional: what 1,000 requests cost on this model and prompt, in dollars.",
+    )
+    p95_latency_ms = models.PositiveIntegerField(
+        "p95 latency (ms)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3_600_000)],
+        help_text="Optional: 95 % of requests answered within this many milliseconds.",
+    )
     # The project's test set as it was when the trial was recorded (TestSet.version): a trial
     # on an earlier test set no longer compares with one on the current.
     test_set_version = models.PositiveIntegerField(null=True, blank=True)

@@ -147,3 +147,55 @@ def cases_to_detect(first_only_rate: float, second_only_rate: float) -> int | No
         return None
     n = (Z_95 * math.sqrt(psi) + Z_80_POWER * math.sqrt(psi - delta**2)) ** 2 / delta**2
     return math.ceil(n)
+
+
+# A group with this many cases or more, below the pass mark, is called out: fewer cases say
+# too little on their own.
+GROUP_CASES_TO_FLAG = 10
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    group: str
+    passed: int
+    cases: int
+    interval: tuple[float, float]
+    flagged: bool  # GROUP_CASES_TO_FLAG or more cases, and a pass rate below the mark
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.cases if self.cases else 0.0
+
+
+def group_rates(
+    results: dict[str, bool], groups: dict[str, str], pass_mark: float
+) -> list[GroupRate]:
+    """The pass rate of each group of cases (a class, a language, a tier), with its Wilson
+    interval, largest group first; cases without a group are left out."""
+    tally: dict[str, list[int]] = {}
+    for case_id, passed in results.items():
+        group = groups.get(case_id)
+        if group:
+            counts = tally.setdefault(group, [0, 0])
+            counts[0] += bool(passed)
+            counts[1] += 1
+    rates = [
+        GroupRate(
+            group=group,
+            passed=passed,
+            cases=cases,
+            interval=wilson_interval(passed, cases),
+            flagged=cases >= GROUP_CASES_TO_FLAG and passed / cases < pass_mark,
+        )
+        for group, (passed, cases) in tally.items()
+    ]
+    return sorted(rates, key=lambda rate: (-rate.cases, rate.group))
+
+
+def percentile_95(values: list[float]) -> float | None:
+    """The 95th percentile by the nearest-rank method (the smallest value at or above 95 % of
+    them), as latency dashboards report it; None without values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]

@@ -11,7 +11,15 @@ from decisions.projects.models import Project
 class ProjectForm(VersionedForm):
     class Meta:
         model = Project
-        fields = ("name", "team", "description", "use_case", "model_in_use", "owner")
+        fields = (
+            "name",
+            "team",
+            "description",
+            "use_case",
+            "model_in_use",
+            "owner",
+            "monthly_requests",
+        )
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs) -> None:

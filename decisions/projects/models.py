@@ -63,6 +63,14 @@ class Project(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="The share of test cases a prompt must pass for the feature to ship.",
     )
+    monthly_requests = models.PositiveIntegerField(
+        "requests per month",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(1_000_000_000)],
+        help_text="Optional: how often the feature is called; trials of two models then say "
+        "what the difference costs a month.",
+    )
     # Incremented on every edit, so a form based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 

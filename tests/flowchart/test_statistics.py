@@ -12,8 +12,10 @@ from decisions.flowchart.statistics import (
     cases_to_detect,
     compare_paired,
     difference_interval,
+    group_rates,
     mcnemar_mid_p,
     paired_counts,
+    percentile_95,
 )
 from decisions.flowchart.trials import wilson_interval
 
@@ -91,3 +93,40 @@ def test_cases_to_detect_by_connors_formula():
     #   = (1.159530 + 0.481640)² / 0.0225 = 2.693439 / 0.0225 = 119.7 → 120 cases.
     assert cases_to_detect(0.10, 0.25) == 120
     assert cases_to_detect(0.2, 0.2) is None
+
+
+def test_group_rates_with_intervals_flag_large_groups_below_the_mark():
+    results = {f"en-{n}": n < 18 for n in range(20)}  # 18 of 20
+    results |= {f"de-{n}": n < 6 for n in range(12)}  # 6 of 12
+    results |= {f"fr-{n}": n < 3 for n in range(9)}  # 3 of 9: too few to flag
+    results["untagged"] = False
+    groups = {case: case.split("-")[0] for case in results if "-" in case}
+    rates = group_rates(results, groups, pass_mark=0.8)
+    assert [(r.group, r.passed, r.cases, r.flagged) for r in rates] == [
+        ("en", 18, 20, False),
+        ("de", 6, 12, True),
+        ("fr", 3, 9, False),
+    ]
+    low, high = rates[0].interval
+    assert (round(low * 100, 1), round(high * 100, 1)) == (69.9, 97.2)
+
+
+def test_a_group_of_exactly_ten_below_the_mark_is_flagged_and_nine_is_not():
+    ten = {f"c{n}": n < 7 for n in range(10)}
+    nine = {f"c{n}": n < 6 for n in range(9)}
+    assert group_rates(ten, dict.fromkeys(ten, "x"), 0.8)[0].flagged is True
+    assert group_rates(nine, dict.fromkeys(nine, "x"), 0.8)[0].flagged is False
+
+
+def test_a_group_at_the_mark_is_not_flagged():
+    cases = {f"c{n}": n < 8 for n in range(10)}  # exactly 80 %
+    assert group_rates(cases, dict.fromkeys(cases, "x"), 0.8)[0].flagged is False
+
+
+def test_p95_by_nearest_rank():
+    assert percentile_95([]) is None
+    assert percentile_95([120.0]) == 120.0
+    # 20 values 1..20: the 19th (ceil(0.95 · 20) = 19) is 19.
+    assert percentile_95([float(n) for n in range(20, 0, -1)]) == 19.0
+    # 21 values: ceil(19.95) = 20th.
+    assert percentile_95([float(n) for n in range(1, 22)]) == 20.0

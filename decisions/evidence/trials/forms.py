@@ -22,6 +22,8 @@ class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
             "techniques",
             "cases",
             "passed",
+            "cost_per_1k_requests",
+            "p95_latency_ms",
             "note",
         )
         widgets = {
@@ -56,7 +58,15 @@ class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
 class TrialFileForm(forms.Form):
     file = forms.FileField(
         label="Results file",
-        help_text="promptfoo's --output JSON, or a CSV with case_id and pass columns.",
+        help_text="promptfoo's --output JSON, or a CSV with case_id and pass columns (and an "
+        "optional group column).",
+    )
+    group_by = forms.CharField(
+        label="Group promptfoo cases by",
+        max_length=100,
+        required=False,
+        help_text="Optional: the var or metadata field that says a case's group (a class, a "
+        "language, a customer tier), e.g. language.",
     )
 
 

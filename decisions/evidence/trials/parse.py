@@ -7,14 +7,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from decisions.evidence.imports.parse import ImportRefused, Problem, decode_utf8
+from decisions.flowchart.statistics import percentile_95
 from decisions.projects.models import TITLE_MAX
 
 PASS_WORDS = {"pass", "passed", "true", "1", "yes", "y", "ok"}
 FAIL_WORDS = {"fail", "failed", "false", "0", "no", "n", "error"}
 CASE_COLUMNS = ("case_id", "case", "id", "test", "description")
+GROUP_COLUMNS = ("group", "slice", "segment")
 PASS_COLUMNS = ("pass", "passed", "success", "result", "outcome")
 # promptfoo's output nests fewer than ten levels; far deeper JSON is an attack on the parser.
 MAX_JSON_DEPTH = 100
@@ -29,6 +32,10 @@ class TrialResults:
     results: dict[str, bool]  # case id -> passed
     model: str = ""  # what the file says ran, when it says
     label: str = ""
+    groups: dict[str, str] = field(default_factory=dict)  # case id -> group, where known
+    # From promptfoo's per-result `cost` (dollars) and `latencyMs`, when the file has them.
+    cost_per_1k: Decimal | None = None
+    p95_latency_ms: int | None = None
 
     @property
     def cases(self) -> int:
@@ -39,7 +46,11 @@ class TrialResults:
         return sum(self.results.values())
 
 
-def read_trial_file(raw: bytes, filename: str, *, max_bytes: int) -> TrialResults:
+def read_trial_file(
+    raw: bytes, filename: str, *, max_bytes: int, group_by: str = ""
+) -> TrialResults:
+    """The results in the file. `group_by` names the promptfoo var or metadata field that
+    groups its cases (a CSV groups by its group column)."""
     if len(raw) > max_bytes:
         raise ImportRefused(
             [Problem(f"The file is {len(raw):,} bytes; the limit is {max_bytes:,}.")]
@@ -48,13 +59,13 @@ def read_trial_file(raw: bytes, filename: str, *, max_bytes: int) -> TrialResult
         raise ImportRefused([Problem("The file holds a NUL byte: export it as JSON or CSV.")])
     text = decode_utf8(raw)
     looks_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
-    results = _promptfoo(text) if looks_json else _csv(text)
+    results = _promptfoo(text, group_by) if looks_json else _csv(text)
     if not results.results:
         raise ImportRefused([Problem("The file holds no test results.")])
     return results
 
 
-def _promptfoo(text: str) -> TrialResults:
+def _promptfoo(text: str, group_by: str = "") -> TrialResults:
     rows = _promptfoo_rows(_load_json(text))
     problems = [
         Problem(message, f"Result {index}")
@@ -93,7 +104,42 @@ def _promptfoo(text: str) -> TrialResults:
     if problems:
         raise ImportRefused(problems)
     [(prompt, provider)] = runs
-    return TrialResults(results, model=provider, label=prompt)
+    groups = _promptfoo_groups(rows, group_by) if group_by else {}
+    return TrialResults(
+        results, model=provider, label=prompt, groups=groups, **_cost_and_latency(rows)
+    )
+
+
+def _promptfoo_groups(rows: list[dict], name: str) -> dict[str, str]:
+    """Each case's value of the var or metadata field `name`; refused when no case has one,
+    since a misspelt name would otherwise group nothing without a word."""
+    groups = {}
+    for index, row in enumerate(rows, start=1):
+        test_case = row.get("testCase") or {}
+        for source in (row.get("vars"), test_case.get("vars"), row.get("metadata"),
+                       test_case.get("metadata")):  # fmt: skip
+            if isinstance(source, dict) and source.get(name) not in (None, ""):
+                groups[_case_of(row, index)] = _one_line(str(source[name]))
+                break
+    if not groups:
+        raise ImportRefused(
+            [Problem(f"No case has a var or metadata field “{name}” to group by: check the name.")]
+        )
+    return groups
+
+
+def _cost_and_latency(rows: list[dict]) -> dict:
+    costs = [row["cost"] for row in rows if _is_number(row.get("cost"))]
+    latencies = [row["latencyMs"] for row in rows if _is_number(row.get("latencyMs"))]
+    p95 = percentile_95(latencies)
+    return {
+        "cost_per_1k": round(Decimal(str(sum(costs))) * 1000 / len(costs), 4) if costs else None,
+        "p95_latency_ms": round(p95) if p95 is not None else None,
+    }
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
 
 
 def _load_json(text: str):
@@ -200,6 +246,7 @@ def _csv(text: str) -> TrialResults:
     header = [cell.strip().lower() for cell in rows[0]]
     case_column = next((header.index(c) for c in CASE_COLUMNS if c in header), None)
     pass_column = next((header.index(c) for c in PASS_COLUMNS if c in header), None)
+    group_column = next((header.index(c) for c in GROUP_COLUMNS if c in header), None)
     if case_column is None or pass_column is None:
         raise ImportRefused(
             [
@@ -211,6 +258,7 @@ def _csv(text: str) -> TrialResults:
             ]
         )
     results: dict[str, bool] = {}
+    groups: dict[str, str] = {}
     problems = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -226,9 +274,16 @@ def _csv(text: str) -> TrialResults:
             problems.append(Problem(f"“{word}” is not pass or fail.", where, rows[0][pass_column]))
         else:
             results[case] = word in PASS_WORDS
+            group = _cell(cells, group_column)
+            if group:
+                groups[case] = _one_line(group)
     if problems:
         raise ImportRefused(problems)
-    return TrialResults(results)
+    return TrialResults(results, groups=groups)
+
+
+def _cell(cells: list[str], column: int | None) -> str:
+    return cells[column].strip() if column is not None and column < len(cells) else ""
 
 
 @dataclass(frozen=True)

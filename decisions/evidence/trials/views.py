@@ -16,6 +16,7 @@ from decisions.evidence.aggregate import project_trials
 from decisions.evidence.imports.parse import ImportRefused, Problem, grouped
 from decisions.evidence.models import MAX_TRIAL_CASES, PromptTrial, TrialSource
 from decisions.evidence.test_set import project_split
+from decisions.evidence.trials.analysis import trials_analysis
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
 from decisions.evidence.trials.parse import compare, read_trial_file
@@ -30,10 +31,12 @@ MAX_ID = 2**63 - 1
 def trials_context(project: Project) -> dict:
     """The trials table and chart, from the same numbers the wizard reads."""
     trials = [trial.to_dict() for trial in project_trials(project)]
+    recorded = list(project.trials.all())
     return {
-        "trial_rows": list(zip(project.trials.all(), trials, strict=True)),
+        "trial_rows": list(zip(recorded, trials, strict=True)),
         "trials_chart": trials_chart_for(project, trials),
         "test_set_version": project_split(project).test_set_version,
+        **trials_analysis(project, recorded),
     }
 
 
@@ -88,6 +91,7 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
                 upload.read(settings.IMPORT_MAX_BYTES + 1),
                 upload.name,
                 max_bytes=settings.IMPORT_MAX_BYTES,
+                group_by=file_form.cleaned_data["group_by"].strip(),
             )
             trial = _imported_trial(form, results, upload.name)
         except ImportRefused as refusal:
@@ -118,6 +122,12 @@ def _imported_trial(form, results, filename: str) -> PromptTrial:
     trial.model_name = trial.model_name or results.model or "unknown model"
     trial.cases, trial.passed = results.cases, results.passed
     trial.results = results.results
+    trial.case_groups = results.groups
+    # Typed figures win over the file's: the PM may know the price the file does not.
+    if trial.cost_per_1k_requests is None:
+        trial.cost_per_1k_requests = results.cost_per_1k
+    if trial.p95_latency_ms is None:
+        trial.p95_latency_ms = results.p95_latency_ms
     trial.source = TrialSource.PROMPTFOO if filename.lower().endswith(".json") else TrialSource.CSV
     problems = []
     if trial.cases > MAX_TRIAL_CASES:
