@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -25,7 +26,9 @@ from django.utils import timezone
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
-from decisions.evidence.models import FailedExample, PromptTrial
+from decisions.evidence import services
+from decisions.evidence.examples.forms import ExampleForm
+from decisions.evidence.models import FailedExample, PromptTrial, TrialSource
 from decisions.projects.models import Project
 from decisions.records.models import Decision
 from decisions.records.review import comment_add, review_move
@@ -219,7 +222,92 @@ def support_decision(project: Project, user) -> None:
     project.touch()
 
 
+# The contract test set: 60 clauses the legal team labelled, half from NDAs and half from
+# services agreements, each with the flag a lawyer would raise.
+CONTRACT_GROUPS = ("NDA", "Services agreement")
+CONTRACT_CLAUSES = (
+    (
+        "Confidentiality survives for 2 years after termination.",
+        "Flag: survival shorter than our 5-year standard.",
+    ),
+    (
+        "Either party may assign this agreement without consent.",
+        "Flag: free assignment; require consent.",
+    ),
+    ("Liability is capped at fees paid in the prior month.", "Flag: cap below 12 months of fees."),
+    (
+        "Disputes are resolved exclusively in the courts of Delaware.",
+        "No flag: Delaware is on our approved list.",
+    ),
+    (
+        "The receiving party may disclose to its advisers.",
+        "Flag: advisers must be bound by confidentiality.",
+    ),
+    (
+        "Auto-renews for successive 3-year terms.",
+        "Flag: renewal term over 1 year; add notice window.",
+    ),
+)
+# (label, model, cost per 1,000 requests, p95 ms, passed per group): each revision passes
+# every case the one before passed, plus some (NDA cases 1-30, services cases 31-60).
+CONTRACT_TRIALS = (
+    ("v5 clause checklist", "GPT-4o", "6.25", 4100, (22, 15)),
+    ("v6 checklist + definitions", "GPT-4o", "6.25", 4300, (27, 17)),
+    ("v6 checklist + definitions", "GPT-4o mini", "0.38", 1300, (25, 12)),
+)
+CONTRACT_MONTHLY_REQUESTS = 40_000
+
+
+def contract_test_set(project: Project, user) -> None:
+    """60 labelled clauses held out as the test set, and three trials on them, case by case,
+    on two models, with cost and latency: what the trials page compares."""
+    examples = []
+    for number in range(1, 61):
+        group = CONTRACT_GROUPS[(number - 1) // 30]
+        clause, flag = CONTRACT_CLAUSES[number % len(CONTRACT_CLAUSES)]
+        form = ExampleForm(
+            {
+                "title": f"Test case contract-{number:02d} ({group})",
+                "failure_type": "domain",
+                "input_text": f"{group}, clause {number}: {clause}",
+                "bad_output": "No risk found.",
+                "expected_output": flag,
+                "iterations": 0,
+                "severity": "medium",
+            }
+        )
+        examples.append(services.example_create(project=project, form=form, user=user).pk)
+    services.test_set_choose(project=project, user=user, example_ids=examples)
+    Project.objects.filter(pk=project.pk).update(monthly_requests=CONTRACT_MONTHLY_REQUESTS)
+    today = timezone.localdate()
+    for days_ago, (label, model, cost, latency, passed) in zip(
+        (9, 4, 2), CONTRACT_TRIALS, strict=True
+    ):
+        results, groups = {}, {}
+        for number in range(1, 61):
+            case = f"contract-{number:02d}"
+            in_group = 0 if number <= 30 else 1
+            position = number if number <= 30 else number - 30
+            results[case] = position <= passed[in_group]
+            groups[case] = CONTRACT_GROUPS[in_group]
+        trial = PromptTrial(
+            label=label,
+            model_name=model,
+            on_current_model=model == project.model_in_use,
+            run_on=today - timedelta(days=days_ago),
+            cases=60,
+            passed=sum(results.values()),
+            results=results,
+            case_groups=groups,
+            cost_per_1k_requests=Decimal(cost),
+            p95_latency_ms=latency,
+            source=TrialSource.CSV,
+        )
+        services.trial_create(project=project, trial=trial, user=user)
+
+
 def contracts_decision(project: Project, user) -> None:
+    contract_test_set(project, user)
     saved_decision(project, user, FINE_TUNE_PATH)
     WizardRun.objects.create(
         project=project, created_by=user, answers=answers(DRAFT_PATH), status=RunStatus.DRAFT

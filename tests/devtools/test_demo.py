@@ -27,7 +27,7 @@ def test_load_demo_is_idempotent(db, capsys):
 
     call_command("load_demo")
 
-    assert counts == [3, 27, 3, 2, 1, 5]
+    assert counts == [3, 87, 3, 2, 1, 5]
     assert [
         model.objects.count()
         for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
@@ -66,6 +66,17 @@ def test_the_demo_shows_each_kind_of_decision(db):
 
     contracts = decisions["Contract review: clause risk flags"]
     assert contracts.outcome == "hybrid"
+    assert contracts.stale is False
+    project = contracts.project
+    assert project.examples.filter(in_test_set=True).count() == 60
+    assert project.test_set.version == 1
+    assert list(project.trials.values_list("model_name", "passed", "cases")) == [
+        ("GPT-4o", 37, 60),
+        ("GPT-4o", 44, 60),
+        ("GPT-4o mini", 37, 60),
+    ]
+    assert set(project.trials.last().case_groups.values()) == {"NDA", "Services agreement"}
+    assert project.monthly_requests == 40_000
     draft = WizardRun.objects.get(status="draft")
     assert draft.project == contracts.project
     assert sorted(draft.answers) == ["examples_test", "symptom"]

@@ -105,6 +105,8 @@ def test_a_revision_is_compared_with_the_one_before_without_a_click(logged_in, p
     html = logged_in.get(f"/projects/{project.pk}/trials/").content.decode()
     assert 'data-verdict="better"' in html
     assert "“v2” is better than “v1” on the 60 cases both ran: 20 fixed, 0 broken" in html
+    # The chart marks it over the later revision.
+    assert 'fill="#198754" data-verdict="better">▲ better</text>' in html
 
 
 def test_a_small_mixed_change_is_not_distinguishable_and_says_how_many_cases_would_tell(
@@ -141,6 +143,7 @@ def test_models_side_by_side_with_the_monthly_difference(logged_in, project):
     assert '<tr data-model="gpt-4o">' in html
     assert "$4.50" in html and "2300 ms" in html and "800 ms" in html
     # (4.50 − 0.30) dollars per 1,000 × 200,000 = $840.
+    assert "At 200,000 requests a month" in html
     assert "gpt-4o costs <strong>$840.00</strong> a month more than gpt-4o-mini" in html
 
 

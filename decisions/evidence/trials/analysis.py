@@ -70,6 +70,10 @@ class MonthlyDifference:
     dollars: Decimal
     requests: int
 
+    @property
+    def requests_text(self) -> str:
+        return f"{self.requests:,}"
+
 
 def predecessor_rows(trials: list[PromptTrial]) -> list[PairedRow]:
     """Each trial with per-case results against the latest earlier one on the same model."""

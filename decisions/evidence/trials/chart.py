@@ -18,7 +18,18 @@ PALETTE = ("#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997")
 SHAPES = ("circle", "square", "diamond", "triangle", "circle", "square")
 
 
-def trials_chart_svg(trials: Sequence[Mapping], pass_mark: float, *, title: str) -> str:
+# A revision better or worse than the one before on the same cases (McNemar, below 0.05).
+VERDICT_MARKS = {"better": ("▲ better", "#198754"), "worse": ("▼ worse", "#dc3545")}
+
+
+def trials_chart_svg(
+    trials: Sequence[Mapping],
+    pass_mark: float,
+    *,
+    title: str,
+    verdicts: Sequence[str | None] = (),
+) -> str:
+    """`verdicts`, one per trial where known: how it compares with the revision before it."""
     if not trials:
         return ""
     models = list(dict.fromkeys(t["model"] for t in trials))
@@ -66,6 +77,13 @@ def trials_chart_svg(trials: Sequence[Mapping], pass_mark: float, *, title: str)
             f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 30}" text-anchor="middle" '
             f'font-size="10" fill="#6c757d">{trial["passed"]}/{trial["cases"]}</text>'
         )
+        verdict = verdicts[index] if index < len(verdicts) else None
+        if verdict in VERDICT_MARKS:
+            text, colour = VERDICT_MARKS[verdict]
+            parts.append(
+                f'<text x="{x:.1f}" y="{y(trial["high"]) - 6:.1f}" text-anchor="middle" '
+                f'font-size="10" fill="{colour}" data-verdict="{verdict}">{text}</text>'
+            )
     parts.append(_legend(models))
     parts.append("</svg>")
     return "".join(parts)
@@ -107,10 +125,12 @@ def _short(text: str, limit: int = 14) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def trials_chart_for(project, trials: Sequence[Mapping] | None = None) -> str:
+def trials_chart_for(
+    project, trials: Sequence[Mapping] | None = None, verdicts: Sequence[str | None] = ()
+) -> str:
     """The chart of a project's trials as they stand now, against its pass mark; `trials`
     (as `Trial.to_dict()`) when the caller already has them."""
     if trials is None:
         trials = [trial.to_dict() for trial in project_trials(project)]
     title = f"Pass rate per prompt revision, with 95% intervals; pass mark {project.pass_mark}%"
-    return trials_chart_svg(trials, project.pass_mark / 100, title=title)
+    return trials_chart_svg(trials, project.pass_mark / 100, title=title, verdicts=verdicts)

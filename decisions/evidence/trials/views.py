@@ -32,11 +32,15 @@ def trials_context(project: Project) -> dict:
     """The trials table and chart, from the same numbers the wizard reads."""
     trials = [trial.to_dict() for trial in project_trials(project)]
     recorded = list(project.trials.all())
+    analysis = trials_analysis(project, recorded)
+    verdicts = {row.later.pk: row.comparison.verdict for row in analysis["paired_rows"]}
     return {
         "trial_rows": list(zip(recorded, trials, strict=True)),
-        "trials_chart": trials_chart_for(project, trials),
+        "trials_chart": trials_chart_for(
+            project, trials, verdicts=[verdicts.get(trial.pk) for trial in recorded]
+        ),
         "test_set_version": project_split(project).test_set_version,
-        **trials_analysis(project, recorded),
+        **analysis,
     }
 
 
