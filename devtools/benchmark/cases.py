@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from decisions.evidence.imports.run import import_choose, import_create, import_run
-from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
+from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus, PromptTrial
 from decisions.reports.context import report_context
 from decisions.reports.pdf import render_pdf
 from decisions.reports.tasks import pdf_request, render_report_pdf
@@ -82,6 +83,26 @@ class Cases:
         for label, project in (("1 example", data.small), ("200 examples", data.large)):
             url = f"/projects/{project.pk}/"
             self.add(f"project page, {label}", get(client, url), "trivial view")
+        self.trials_pages()
+
+    def trials_pages(self) -> None:
+        """The trials page reads every case of every trial (groups, comparisons): its queries
+        must not grow with the cases, and its time only with the arithmetic."""
+        data, client = self.data, self.client
+        for label, project, trials, cases in (
+            ("2 trials × 50 cases", data.large, 2, 50),
+            ("2 trials × 5,000 cases", data.small, 2, 5_000),
+            ("10 trials × 1,000 cases", data.medium, 10, 1_000),
+        ):
+            add_trials(project, trials, cases)
+            url = f"/projects/{project.pk}/trials/"
+            self.add(f"trials page, {label}", get(client, url), "trivial view")
+        small_trials = list(data.small.trials.order_by("pk"))
+        compare = (
+            f"/projects/{data.small.pk}/trials/compare/"
+            f"?a={small_trials[0].pk}&b={small_trials[1].pk}"
+        )
+        self.add("trial comparison, 5,000 cases", get(client, compare), "trivial view")
 
     def wizard_step(self) -> Callable[[], None]:
         """Answers the first question again and again, as a PM changing their mind does: each
@@ -178,6 +199,30 @@ class Cases:
         self.add(f"import of {IMPORT_ROWS:,} CSV rows", import_file, runs=runs, reference=floor)
 
 
+def add_trials(project, trials: int, cases: int) -> list[PromptTrial]:
+    """`trials` revisions on one test set of `cases` cases in four groups, each passing a
+    few more cases than the one before."""
+    made = []
+    for revision in range(trials):
+        results = {f"case-{n:05d}": (n * 7 + revision * 3) % 10 < 6 + revision % 4
+                   for n in range(cases)}  # fmt: skip
+        groups = {case: ("en", "de", "fr", "es")[n % 4] for n, case in enumerate(results)}
+        made.append(
+            PromptTrial.objects.create(
+                project=project,
+                label=f"v{revision + 1}",
+                model_name="gpt-4o" if revision % 3 else "gpt-4o-mini",
+                cases=cases,
+                passed=sum(results.values()),
+                results=results,
+                case_groups=groups,
+                cost_per_1k_requests=Decimal("2.50") if revision % 3 else Decimal("0.30"),
+                p95_latency_ms=2000 + revision,
+            )
+        )
+    return made
+
+
 def pdf_html(decision) -> str:
     return render_to_string("reports/pdf.html", report_context(decision, for_pdf=True))
 
@@ -261,6 +306,15 @@ def targets(table: Table, memory: dict[str, float]) -> list[Target]:
         found.append(
             Target(f"{page}: same queries for 1 and 200 examples", f"{one} and {many}", one == many)
         )
+    few = table.get("trials page, 2 trials × 50 cases").queries_per_run
+    many = table.get("trials page, 2 trials × 5,000 cases").queries_per_run
+    found.append(
+        Target("trials page: same queries for 50 and 5,000 cases", f"{few} and {many}", few == many)
+    )
+    trials_p95 = p95("trials page, 10 trials × 1,000 cases")
+    found.append(
+        Target("trials page, 10 × 1,000 cases: p95 ≤ 150 ms", ms(trials_p95), trials_p95 <= 150)
+    )
     found.append(
         Target(
             "peak memory of a PDF render (no target)",

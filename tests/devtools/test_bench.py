@@ -38,6 +38,9 @@ def table():
         timing("dashboard", 90),
         timing("project page, 1 example", 20, 16),
         timing("project page, 200 examples", 30, 18),
+        timing("trials page, 2 trials × 50 cases", 12, 9),
+        timing("trials page, 2 trials × 5,000 cases", 40, 9),
+        timing("trials page, 10 trials × 1,000 cases", 151, 9),
     ]
     for label, raw, ours, cached in (("20", 800, 900, 7), ("200", 4000, 4100, 25)):
         rows += [
@@ -63,6 +66,8 @@ def test_each_target_is_judged_on_its_own_figure(table):
         "PDF of 200 examples from the cache ≤ 20 ms": False,
         "report: same queries for 1 and 200 examples": True,
         "project page: same queries for 1 and 200 examples": False,
+        "trials page: same queries for 50 and 5,000 cases": True,
+        "trials page, 10 × 1,000 cases: p95 ≤ 150 ms": False,
         "peak memory of a PDF render (no target)": True,
     }
 
