@@ -7,9 +7,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from django.db.models import Count, IntegerField, Max, Q, Sum
+from django.db.models import Count, Exists, IntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
 
+from decisions.evidence.models import PromptTrial, TestSet
+from decisions.evidence.trials.analysis import latest_groups, predecessor_rows
 from decisions.flowchart.evidence import Evidence, ExampleGroup
 from decisions.flowchart.trials import Trial
 from decisions.flowchart.vocabulary import Vocabulary
@@ -26,9 +28,14 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
         .annotate(
             count=Count("pk"),
             with_expected=Sum(Cast(~Q(expected_output=""), IntegerField())),
+            held_out=Sum(Cast(Q(in_test_set=True), IntegerField())),
+            training=Sum(Cast(Q(in_test_set=False) & ~Q(expected_output=""), IntegerField())),
             most_iterations=Max("iterations"),
+            # Per row, but the same on each: saves the test set a query of its own.
+            test_set_chosen=Exists(TestSet.objects.filter(project=project)),
         )
     )
+    groups = list(groups)
     evidence = Evidence.from_groups(
         (
             ExampleGroup(
@@ -42,22 +49,82 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
         ),
         vocabulary,
     )
-    return replace(evidence, trials=project_trials(project), pass_mark=project.pass_mark / 100)
+    pass_mark = project.pass_mark / 100
+    # One read of the trials, their case results included, for the rates and the case by case.
+    recorded = list(project.trials.all())
+    return replace(
+        evidence,
+        trials=tuple(flowchart_trial(trial) for trial in recorded),
+        pass_mark=pass_mark,
+        **_test_set_numbers(groups),
+        **_case_by_case([trial for trial in recorded if trial.results], pass_mark),
+    )
+
+
+def _test_set_numbers(groups: list[dict]) -> dict:
+    if not groups or not groups[0]["test_set_chosen"]:
+        return {}
+    return {
+        "test_set_size": sum(group["held_out"] or 0 for group in groups),
+        "training_count": sum(group["training"] or 0 for group in groups),
+    }
+
+
+def _case_by_case(trials: list[PromptTrial], pass_mark: float) -> dict:
+    """The latest grouped trial's groups and the latest paired comparison, as saved."""
+    grouped, rates = latest_groups(trials, pass_mark)
+    paired = predecessor_rows(trials)
+    numbers: dict = {}
+    if rates:
+        numbers["group_results"] = tuple(
+            {
+                "trial": grouped.label,
+                "group": rate.group,
+                "passed": rate.passed,
+                "cases": rate.cases,
+                "low": round(rate.interval[0], 4),
+                "high": round(rate.interval[1], 4),
+                "below_mark": rate.flagged,
+            }
+            for rate in rates
+        )
+    if paired:
+        last = paired[-1]
+        counts = last.comparison.counts
+        numbers["last_comparison"] = {
+            "earlier": last.earlier.label,
+            "later": last.later.label,
+            "model": last.later.model_display,
+            "cases": counts.cases,
+            "fixed": counts.second_only,
+            "broken": counts.first_only,
+            "p_value": round(last.comparison.p_value, 4),
+            "low": round(last.comparison.interval[0], 4),
+            "high": round(last.comparison.interval[1], 4),
+            "verdict": last.comparison.verdict,
+        }
+    return numbers
 
 
 def project_trials(project: Project) -> tuple[Trial, ...]:
     """The project's measured trials, oldest first, as the flowchart reads them."""
     return tuple(
-        Trial(
-            label=trial.label,
-            model=trial.model_display,
-            run_on=trial.run_on.isoformat(),
-            techniques=frozenset(trial.techniques),
-            cases=trial.cases,
-            passed=trial.passed,
-            on_current_model=trial.on_current_model,
-        )
-        for trial in project.trials.defer("results", "note")
+        flowchart_trial(trial) for trial in project.trials.defer("results", "case_groups", "note")
+    )
+
+
+def flowchart_trial(trial: PromptTrial) -> Trial:
+    cost = trial.cost_per_1k_requests
+    return Trial(
+        label=trial.label,
+        model=trial.model_display,
+        run_on=trial.run_on.isoformat(),
+        techniques=frozenset(trial.techniques),
+        cases=trial.cases,
+        passed=trial.passed,
+        on_current_model=trial.on_current_model,
+        cost_per_1k=float(cost) if cost is not None else None,
+        p95_latency_ms=trial.p95_latency_ms,
     )
 
 

@@ -44,6 +44,14 @@ class Evidence:
     # Measured prompt trials, oldest first, and the pass mark they are judged against.
     trials: tuple[Trial, ...] = ()
     pass_mark: float = DEFAULT_PASS_MARK
+    # The project's held-out test set, when one is chosen: its size and the examples left to
+    # train on (with an expected output, outside it).
+    test_set_size: int | None = None
+    training_count: int | None = None
+    # Measured case by case: the latest grouped trial's rate per group, and the latest
+    # revision against the one before it on the same cases (plain dicts, as saved).
+    group_results: tuple[Mapping, ...] = ()
+    last_comparison: Mapping | None = None
 
     @property
     def example_count(self) -> int:
@@ -88,6 +96,10 @@ class Evidence:
             vocabulary,
             tuple(Trial.from_dict(trial) for trial in data.get("trials", ())),
             data.get("pass_mark", DEFAULT_PASS_MARK),
+            (data.get("test_set") or {}).get("size"),
+            (data.get("test_set") or {}).get("training"),
+            tuple(data.get("groups", ())),
+            data.get("last_comparison"),
         )
 
     def to_dict(self) -> dict:
@@ -111,6 +123,14 @@ class Evidence:
                 if self.trials
                 else {}
             ),
+            # Each only when known, so evidence without them keeps its earlier shape.
+            **(
+                {"test_set": {"size": self.test_set_size, "training": self.training_count}}
+                if self.test_set_size is not None
+                else {}
+            ),
+            **({"groups": list(self.group_results)} if self.group_results else {}),
+            **({"last_comparison": dict(self.last_comparison)} if self.last_comparison else {}),
         }
 
     def untried_techniques(self) -> list[str]:

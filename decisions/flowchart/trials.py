@@ -40,6 +40,9 @@ class Trial:
     passed: int
     # The model the feature uses today (False for a trial on another model).
     on_current_model: bool = True
+    # Dollars per 1,000 requests and the 95th percentile latency, where measured.
+    cost_per_1k: float | None = None
+    p95_latency_ms: int | None = None
 
     @property
     def rate(self) -> float:
@@ -64,6 +67,9 @@ class Trial:
             "on_current_model": self.on_current_model,
             "low": round(low, 4),
             "high": round(high, 4),
+            # Only when measured, so trials without them keep their earlier shape.
+            **({"cost_per_1k": self.cost_per_1k} if self.cost_per_1k is not None else {}),
+            **({"p95_latency_ms": self.p95_latency_ms} if self.p95_latency_ms is not None else {}),
         }
 
     @classmethod
@@ -76,6 +82,8 @@ class Trial:
             cases=data["cases"],
             passed=data["passed"],
             on_current_model=data.get("on_current_model", True),
+            cost_per_1k=data.get("cost_per_1k"),
+            p95_latency_ms=data.get("p95_latency_ms"),
         )
 
 
