@@ -175,6 +175,10 @@ PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "300"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+# A worker renews its hold on an import while it checks rows; one that has not for this long
+# has stopped, and the import is marked failed so it can be run again.
+IMPORT_LEASE_SECONDS = int(os.environ.get("IMPORT_LEASE_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -30,6 +30,7 @@ def test_healthy_with_an_empty_queue(client):
         "status": "ok",
         "database": {"ok": True},
         "tasks": {"ok": True, "waiting": 0, "oldest_waiting_seconds": 0},
+        "imports": {"ok": True, "running": 0, "worker_stopped_last_day": 0},
     }
     assert "no-cache" in response["Cache-Control"]
 

@@ -25,6 +25,9 @@ class Severity(models.TextChoices):
 class FailedExample(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="examples")
     title = models.CharField(max_length=TITLE_MAX)
+    # True when an import took the title from the input's first line: it is then the input's
+    # text (an e-mail address, a card number), so a copy without the texts leaves it out too.
+    title_derived = models.BooleanField(default=False)
     input_text = models.TextField(
         "input", max_length=OUTPUT_MAX, help_text="The prompt and context the model was given."
     )
@@ -110,6 +113,15 @@ class ExampleImport(models.Model):
     imported_count = models.PositiveIntegerField(default=0)
     # [{"message", "row", "column"}]: why the whole file was refused.
     problems = models.JSONField(default=list)
+    # Rows whose input and outputs match an example already in the project are left out.
+    skip_existing = models.BooleanField(default=True)
+    skipped_count = models.PositiveIntegerField(default=0)
+    # The worker running the import holds a lease it renews while it checks rows; one that
+    # stops (killed, out of memory) lets it run out, and the import is then marked failed
+    # instead of staying "running" forever. `attempt` tells one run's writes from the next's.
+    attempt = models.PositiveIntegerField(default=0)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    worker_stopped = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

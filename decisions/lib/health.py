@@ -2,10 +2,15 @@
 
 It answers 200 when the database answers and the task queue is moving, 503 otherwise, with a
 small JSON body that says which part failed. It needs no login and shows no user data.
+
+Rooms above lib add their own checks with `register_check` from their AppConfig.ready() (lib
+imports none of them). Those report in the body and turn the status to "degraded", but keep
+the 200: they describe work gone wrong, not a web process a load balancer should drop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +20,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
+
+# name → a function answering {"ok": bool, ...}, asked only while the database answers.
+CHECKS: dict[str, Callable[[], dict]] = {}
+
+
+def register_check(name: str, check: Callable[[], dict]) -> None:
+    CHECKS[name] = check
 
 
 def database_status() -> dict:
@@ -55,7 +67,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     # Without a database there is no queue to ask about.
     tasks = task_queue_status() if database["ok"] else {"ok": False, "error": "no database"}
     healthy = database["ok"] and tasks["ok"]
+    others = {
+        name: check() if database["ok"] else {"ok": False, "error": "no database"}
+        for name, check in CHECKS.items()
+    }
+    status = "ok" if all(other["ok"] for other in others.values()) else "degraded"
     return JsonResponse(
-        {"status": "ok" if healthy else "failing", "database": database, "tasks": tasks},
+        {
+            "status": status if healthy else "failing",
+            "database": database,
+            "tasks": tasks,
+            **others,
+        },
         status=200 if healthy else 503,
     )

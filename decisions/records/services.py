@@ -17,6 +17,7 @@ from decisions.wizard.models import RunStatus, WizardRun
 
 SNAPSHOT_FIELDS = (
     "title",
+    "title_derived",
     "failure_type",
     "techniques_tried",
     "iterations",

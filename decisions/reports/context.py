@@ -6,6 +6,7 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
+from decisions.evidence.imports.parse import title_from
 from decisions.evidence.readiness import readiness
 from decisions.evidence.trials.chart import trials_chart_svg
 from decisions.records.models import Decision, ReviewStatus
@@ -141,7 +142,7 @@ def example_row(
     """One example for the appendix; without its text, only what describes it stays."""
     failure_types, techniques = labels["failure_types"], labels["techniques"]
     row = {
-        "title": example["title"],
+        "title": example["title"] if with_text else title_without_text(example),
         "iterations": example["iterations"],
         "failure_label": failure_types.get(example["failure_type"], example["failure_type"]),
         "technique_labels": [techniques.get(t, t) for t in example["techniques_tried"]],
@@ -156,6 +157,21 @@ def example_row(
             if example[field]
         ]
     return row
+
+
+TITLE_LEFT_OUT = "Title left out: it was taken from the input"
+
+
+def title_without_text(example: dict) -> str:
+    """A title an import took from the input is the input's text (an e-mail address, a card
+    number), so it goes with the text. Revisions saved before titles were marked are matched
+    on the text itself."""
+    derived = example.get("title_derived")
+    if derived is None:
+        derived = bool(example["input_text"].strip()) and example["title"] == title_from(
+            example["input_text"]
+        )
+    return TITLE_LEFT_OUT if derived else example["title"]
 
 
 def example_text(label: str, text: str, *, limit: int | None) -> dict:

@@ -4,10 +4,12 @@ and every bad upload refused with its row and column and nothing saved."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
 from tests.conftest import make_example
@@ -26,10 +28,14 @@ def upload_fixture(client, project, name: str):
 
 
 def run_import(client, project, example_import, **choices):
-    """Posts the preview form with the import's current mapping plus `choices`, and Import."""
+    """Posts the preview form with the import's current mapping plus `choices`, and Import.
+    The box "Skip rows already in this project" is ticked, as the form shows it; a choice of
+    None leaves a field out (an unticked box)."""
     data = {f"map_{field}": column for field, column in example_import.mapping.items()}
     data["default_failure_type"] = example_import.default_failure_type
+    data["skip_existing"] = "on"
     data.update(choices)
+    data = {name: value for name, value in data.items() if value is not None}
     data["run"] = "1"
     return client.post(f"/projects/{project.pk}/imports/{example_import.pk}/", data)
 
@@ -282,7 +288,7 @@ def test_a_file_over_the_size_limit_is_refused(logged_in, project, settings):
     content = b"input,bad_output\n" + b"x,y\n" * 300_000
     assert_refused(
         upload(logged_in, project, "big.csv", content),
-        "The file is 1.2 MB; the limit is 1 MB.",
+        "The file is larger than the limit of 1 MB (this upload is 1.2 MB).",
     )
 
 
@@ -290,7 +296,8 @@ def test_too_many_rows_are_refused(logged_in, project, settings):
     settings.IMPORT_MAX_ROWS = 3
     content = b"input,bad_output\n" + b"x,y\n" * 4
     assert_refused(
-        upload(logged_in, project, "rows.csv", content), "The file has 4 rows; the limit is 3."
+        upload(logged_in, project, "rows.csv", content),
+        "The file has more than 3 rows; the limit is 3.",
     )
 
 
@@ -372,7 +379,10 @@ def test_progress_page_polls_while_the_import_runs(logged_in, project):
     upload(logged_in, project, "p.csv", b"input,output\na,b\n")
     example_import = ExampleImport.objects.get()
     ExampleImport.objects.filter(pk=example_import.pk).update(
-        status=ImportStatus.RUNNING, rows_checked=0, row_count=4
+        status=ImportStatus.RUNNING,
+        rows_checked=0,
+        row_count=4,
+        lease_expires_at=timezone.now() + timedelta(minutes=1),  # a worker holds it
     )
     html = logged_in.get(f"/projects/{project.pk}/imports/{example_import.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in html

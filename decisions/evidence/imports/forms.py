@@ -30,6 +30,11 @@ class ImportMappingForm(forms.Form):
             self.fields[f"map_{import_field.name}"] = forms.ChoiceField(
                 label=import_field.label, choices=column_choices, required=False
             )
+        self.fields["skip_existing"] = forms.BooleanField(
+            label="Skip rows already in this project",
+            help_text="A row is already there when an example has the same input and outputs.",
+            required=False,
+        )
         type_choices = failure_type_choices()
         self.fields["default_failure_type"] = forms.ChoiceField(
             label="Failure type for rows without one", choices=type_choices
@@ -48,7 +53,8 @@ class ImportMappingForm(forms.Form):
     def type_fields(self):
         return [self[type_field_name(raw)] for raw in self.unknown_types]
 
-    def chosen(self) -> tuple[dict[str, str], dict[str, str], str]:
+    def chosen(self) -> dict:
+        """The keyword arguments of `import_choose`."""
         data = self.cleaned_data
         mapping = {f.name: data.get(f"map_{f.name}", "") for f in FIELDS}
         types = {
@@ -56,12 +62,18 @@ class ImportMappingForm(forms.Form):
             for raw in self.unknown_types
             if data.get(type_field_name(raw))
         }
-        return mapping, types, data["default_failure_type"]
+        return {
+            "mapping": mapping,
+            "type_mapping": types,
+            "default_type": data["default_failure_type"],
+            "skip_existing": data["skip_existing"],
+        }
 
 
 def mapping_initial(example_import, unknown_types) -> dict:
     initial = {f"map_{f.name}": example_import.mapping.get(f.name, "") for f in FIELDS}
     initial["default_failure_type"] = example_import.default_failure_type
+    initial["skip_existing"] = example_import.skip_existing
     for raw in unknown_types:
         initial[type_field_name(raw)] = example_import.type_mapping.get(raw, "")
     return initial

@@ -10,10 +10,9 @@ saves all rows or none, so problems are collected for the whole file before anyt
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from decisions.evidence.models import OUTPUT_MAX, Severity
@@ -133,17 +132,12 @@ SHAPE_LABELS = {
 # Reading the file ---------------------------------------------------------------------------
 
 
-def read_upload(raw: bytes, filename: str, *, max_bytes: int, max_rows: int) -> ParsedFile:
+def read_upload(
+    raw: bytes, filename: str, *, max_bytes: int, max_rows: int, max_columns: int
+) -> ParsedFile:
     """The file's records, or ImportRefused with every file-level problem found."""
     if len(raw) > max_bytes:
-        raise ImportRefused(
-            [
-                Problem(
-                    f"The file is {_megabytes(len(raw))}; the limit is {_megabytes(max_bytes)}. "
-                    "Split it and import the parts one after another."
-                )
-            ]
-        )
+        raise ImportRefused([too_large(max_bytes)])
     nul = raw.find(b"\x00")
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
@@ -158,22 +152,51 @@ def read_upload(raw: bytes, filename: str, *, max_bytes: int, max_rows: int) -> 
             ]
         )
     text = decode_utf8(raw)
-    parsed = parse_text(text, detect_format(filename, text))
+    parsed = parse_text(text, detect_format(filename, text), max_rows=max_rows)
     if parsed.row_count == 0:
         raise ImportRefused([Problem("The file holds no rows to import.")])
-    if parsed.row_count > max_rows:
+    if len(parsed.columns) > max_columns:
+        # Each column is an option in each of the preview's selects: thousands of them
+        # make a page of megabytes that takes a worker a minute to render.
         raise ImportRefused(
             [
                 Problem(
-                    f"The file has {parsed.row_count:,} rows; the limit is {max_rows:,}. "
-                    "Split it and import the parts one after another."
+                    f"The file has {len(parsed.columns):,} columns; the limit is "
+                    f"{max_columns:,}. Keep the columns to import (input, outputs, failure "
+                    "type…) and upload it again."
                 )
             ]
         )
     return parsed
 
 
+def too_large(max_bytes: int, upload_bytes: int | None = None) -> Problem:
+    """The refusal of a file over the limit; the size of the whole upload when it is known
+    (the upload is refused while it streams in, so the file is never read to its end)."""
+    sent = f" (this upload is {_megabytes(upload_bytes)})" if upload_bytes else ""
+    return Problem(
+        f"The file is larger than the limit of {_megabytes(max_bytes)}{sent}. "
+        "Split it and import the parts one after another."
+    )
+
+
+def too_many_rows(max_rows: int) -> ImportRefused:
+    """Raised at the first row past the limit: counting on would parse a file of millions of
+    tiny rows in full (seconds, and a gigabyte of memory) only to refuse it."""
+    return ImportRefused(
+        [
+            Problem(
+                f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
+                "Split it and import the parts one after another."
+            )
+        ]
+    )
+
+
 def _megabytes(size: int) -> str:
+    """1.2 MB, or 800 kB under a megabyte (a small limit set for tests or a small server)."""
+    if size < 1_000_000:
+        return f"{size / 1_000:.1f} kB".replace(".0 kB", " kB")
     return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB")
 
 
@@ -204,39 +227,50 @@ def detect_format(filename: str, text: str) -> str:
     return {"[": "json", "{": "jsonl"}.get(start, "csv")
 
 
-def parse_text(text: str, file_format: str) -> ParsedFile:
+def parse_text(text: str, file_format: str, *, max_rows: int | None = None) -> ParsedFile:
+    """Records of the file; with `max_rows`, refused at the first record past it."""
     if file_format == "csv":
-        return _parse_csv(text)
+        return _parse_csv(text, max_rows)
     if file_format == "jsonl":
-        return _with_columns("jsonl", _parse_jsonl(text))
-    return _with_columns("json", _parse_json_array(text))
+        return _with_columns("jsonl", _parse_jsonl(text, max_rows))
+    return _with_columns("json", _parse_json_array(text, max_rows))
 
 
-def _parse_csv(text: str) -> ParsedFile:
+def _parse_csv(text: str, max_rows: int | None) -> ParsedFile:
+    reader = csv.reader(_lines(text))
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        header = [cell.strip() for cell in next(reader, [])]
+        if not any(header):
+            raise ImportRefused([Problem("The CSV has no header row naming its columns.")])
+        problems = _header_problems(header)
+        records, rows = [], 0
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue  # blank lines, often at the end of a spreadsheet export
+            rows += 1
+            if max_rows is not None and rows > max_rows:
+                raise too_many_rows(max_rows)
+            where = f"Row {number}"
+            if len(cells) > len(header):
+                message = f"{len(cells)} cells but the header names {len(header)} columns."
+                problems.append(Problem(message, where))
+                continue
+            records.append((where, dict(zip(header, cells, strict=False))))
     except csv.Error as error:
         raise ImportRefused([Problem(f"The CSV cannot be read: {error}.")]) from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise ImportRefused([Problem("The CSV has no header row naming its columns.")])
-    header = [cell.strip() for cell in rows[0]]
-    problems = _header_problems(header)
-    records = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, often at the end of a spreadsheet export
-        if len(cells) > len(header):
-            problems.append(
-                Problem(
-                    f"{len(cells)} cells but the header names {len(header)} columns.",
-                    row=f"Row {number}",
-                )
-            )
-            continue
-        records.append((f"Row {number}", dict(zip(header, cells, strict=False))))
     if problems:
         raise ImportRefused(problems)
     return ParsedFile("csv", header, records)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines one at a time, each with its line ending (\\n, \\r\\n or a Mac's \\r).
+    Splitting the whole text first, or a StringIO (four bytes a character), holds millions
+    of lines or 20 MB before the row limit is reached."""
+    return (match.group() for match in _LINE.finditer(text))
 
 
 def _header_problems(header: list[str]) -> list[Problem]:
@@ -251,17 +285,29 @@ def _header_problems(header: list[str]) -> list[Problem]:
     return problems
 
 
-def _parse_jsonl(text: str) -> list[tuple[str, dict]]:
+# JSON nested deeper than this is refused: no export we read goes past a handful of levels,
+# and Python's JSON reader and writer recurse once per level (a file of 100,000 "[" would
+# raise RecursionError, a 500).
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"is nested more than {MAX_JSON_DEPTH} levels deep; no export we read goes past a few."
+
+
+def _parse_jsonl(text: str, max_rows: int | None) -> list[tuple[str, dict]]:
     records, problems = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
+        if max_rows is not None and len(records) + len(problems) >= max_rows:
+            raise too_many_rows(max_rows)
         try:
-            value = json.loads(line)
+            value = _loads(line)
         except json.JSONDecodeError as error:
             problems.append(
                 Problem(f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {number}")
             )
+            continue
+        except _TooDeep:
+            problems.append(Problem(TOO_DEEP, f"Line {number}"))
             continue
         if not isinstance(value, dict):
             problems.append(Problem("is not a JSON object ({…}).", f"Line {number}"))
@@ -272,9 +318,9 @@ def _parse_jsonl(text: str) -> list[tuple[str, dict]]:
     return records
 
 
-def _parse_json_array(text: str) -> list[tuple[str, dict]]:
+def _parse_json_array(text: str, max_rows: int | None) -> list[tuple[str, dict]]:
     try:
-        value = json.loads(text)
+        items = _json_items(text, max_rows)
     except json.JSONDecodeError as error:
         raise ImportRefused(
             [
@@ -284,16 +330,97 @@ def _parse_json_array(text: str) -> list[tuple[str, dict]]:
                 )
             ]
         ) from None
-    if isinstance(value, dict):
-        # Some tools wrap the list: {"examples": [...]} or {"items": [...]}.
-        lists = [v for v in value.values() if isinstance(v, list)]
-        value = lists[0] if len(lists) == 1 else [value]
-    if not isinstance(value, list):
-        raise ImportRefused([Problem("The JSON is neither a list of objects nor one object.")])
-    bad = [n for n, item in enumerate(value, start=1) if not isinstance(item, dict)]
+    except _TooDeep:
+        raise ImportRefused([Problem(f"The JSON {TOO_DEEP}")]) from None
+    bad = [n for n, item in enumerate(items, start=1) if not isinstance(item, dict)]
     if bad:
         raise ImportRefused([Problem("is not a JSON object ({…}).", f"Item {n}") for n in bad])
-    return [(f"Item {n}", item) for n, item in enumerate(value, start=1)]
+    return [(f"Item {n}", item) for n, item in enumerate(items, start=1)]
+
+
+_DECODER = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_items(text: str, max_rows: int | None) -> list:
+    """The items of the file's list. A top-level list is read one item at a time, so a list
+    of millions is refused at the first item past the row limit, not after all are built."""
+    start = _JSON_SPACE.match(text).end()
+    if not text.startswith("[", start):
+        value = _loads(text)
+        if isinstance(value, dict):
+            # Some tools wrap the list: {"examples": [...]} or {"items": [...]}.
+            lists = [v for v in value.values() if isinstance(v, list)]
+            value = lists[0] if len(lists) == 1 else [value]
+        if not isinstance(value, list):
+            raise ImportRefused([Problem("The JSON is neither a list of objects nor one object.")])
+        if max_rows is not None and len(value) > max_rows:
+            raise too_many_rows(max_rows)
+        return value
+    items: list = []
+    position = _JSON_SPACE.match(text, start + 1).end()
+    if text.startswith("]", position):
+        return _end_of_json(text, position + 1, items)
+    while True:
+        if max_rows is not None and len(items) >= max_rows:
+            raise too_many_rows(max_rows)
+        item, position = _decode_at(text, position, levels_above=1)
+        items.append(item)
+        position = _JSON_SPACE.match(text, position).end()
+        if text.startswith("]", position):
+            return _end_of_json(text, position + 1, items)
+        if not text.startswith(",", position):
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
+        position = _JSON_SPACE.match(text, position + 1).end()
+
+
+def _end_of_json(text: str, position: int, items: list) -> list:
+    end = _JSON_SPACE.match(text, position).end()
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return items
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _loads(text: str):
+    value, end = _decode_at(text, _JSON_SPACE.match(text).end())
+    end = _JSON_SPACE.match(text, end).end()
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def _decode_at(text: str, position: int, *, levels_above: int = 0):
+    """One JSON value from `position`, refused as too deep both when the reader runs out of
+    stack and when it parses but nests deeper than MAX_JSON_DEPTH (with the levels around it,
+    the list of an array's items)."""
+    try:
+        value, end = _DECODER.raw_decode(text, position)
+    except RecursionError:
+        raise _TooDeep from None
+    if _depth_over(value, MAX_JSON_DEPTH - levels_above):
+        raise _TooDeep
+    return value, end
+
+
+def _depth_over(value, limit: int) -> bool:
+    """Walks the value without recursing (recursion is what deep JSON breaks)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict):
+            children = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _with_columns(file_format: str, records: list[tuple[str, dict]]) -> ParsedFile:
@@ -362,6 +489,27 @@ def _single_leaf(present: Mapping[str, str], parent: str) -> str:
     """`inputs.question` when `inputs` holds one key, else the whole `inputs` object."""
     leaves = [column for name, column in present.items() if name.startswith(f"{parent}.")]
     return leaves[0] if len(leaves) == 1 else present.get(parent, "")
+
+
+# Column names of the tools' exports that are not a field's synonym.
+SHAPE_COLUMNS = frozenset(
+    {"inputs", "outputs", "reference_outputs", "expectedoutput", "metadata", "id", "tags"}
+)
+# A header cell that reads like a value: a sentence, a question, an address, a number.
+DATA_LIKE = re.compile(r"[?!;@]|[.:](\s|$)|\d{3}|^[\d\s.,+-]+$|(\S+\s+){4}\S")
+
+
+def header_looks_like_data(parsed: ParsedFile) -> bool:
+    """A CSV whose first row reads like data, not column names: no header cell is a column
+    we know, and some read like values. Such a file has no header row, and its first row
+    would silently become the column names."""
+    if parsed.file_format != "csv":
+        return False
+    known = {synonym for f in FIELDS for synonym in f.synonyms} | SHAPE_COLUMNS
+    names = [name.lower() for name in parsed.columns]
+    if any(name in known or name.startswith("__") for name in names):
+        return False
+    return any(DATA_LIKE.search(cell) for cell in parsed.columns)
 
 
 # Turning records into examples ------------------------------------------------------------
@@ -589,6 +737,9 @@ def _check_required(row: ConvertedRow, record, options: ImportSettings) -> None:
         row.problems.append(Problem("Bad output and expected output are both empty.", row.where))
     if not values.get("title", "").strip() and values.get("input_text", "").strip():
         values["title"] = title_from(values["input_text"])
+        # The title is then the input's own text: a copy that leaves the texts out must
+        # leave it out too.
+        values["title_derived"] = True
 
 
 def title_from(text: str) -> str:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from decisions.accounts.access import Need
@@ -19,9 +20,12 @@ from decisions.evidence.imports.run import (
     import_choose,
     import_create,
     import_settings,
+    imports_expire_leases,
     parsed_file,
+    rows_not_in_project,
 )
 from decisions.evidence.imports.tasks import import_start
+from decisions.evidence.imports.upload import CappedUploadHandler
 from decisions.evidence.models import ExampleImport, ImportStatus
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
@@ -30,13 +34,28 @@ from decisions.projects.vocabulary import current_vocabulary
 PREVIEW_ROWS = 10
 
 
+# The CSRF check reads the request body, and upload handlers can only be set before it is
+# read: exempt here, checked by `csrf_protect` on `_import_upload` once the cap is in place.
+@csrf_exempt
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    capped = CappedUploadHandler(request, max_bytes=settings.IMPORT_MAX_BYTES)
+    request.upload_handlers = [capped]
+    return _import_upload(request, project_id, capped)
+
+
+@csrf_protect
+def _import_upload(
+    request: HtmxHttpRequest, project_id: int, capped: CappedUploadHandler
+) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.EDIT)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     problems: list[imports.Problem] = []
-    if request.method == "POST" and form.is_valid():
+    if capped.refused:
+        form = ImportUploadForm()
+        problems = [imports.too_large(settings.IMPORT_MAX_BYTES, capped.upload_bytes())]
+    elif request.method == "POST" and form.is_valid():
         try:
             example_import = import_create(
                 project=project, user=request.user, upload=form.cleaned_data["file"]
@@ -68,6 +87,10 @@ def import_limits() -> dict:
 def import_detail(request: HtmxHttpRequest, project_id: int, import_id: int) -> HttpResponse:
     """The preview while the mapping is chosen; afterwards the import's progress or result."""
     example_import, _ = get_import(request.user, project_id, import_id, Need.EDIT)
+    if example_import.status == ImportStatus.RUNNING and imports_expire_leases(
+        ExampleImport.objects.filter(pk=example_import.pk)
+    ):
+        example_import.refresh_from_db()  # its worker stopped: failed now, so it can be reopened
     if request.method == "POST" and "reopen" in request.POST:
         return _reopen(request, example_import)
     if example_import.status != ImportStatus.PREVIEW:
@@ -101,14 +124,8 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         or any(c.startswith("__") for c in parsed.columns),
     )
     if posted and form.is_valid():
-        chosen_mapping, type_mapping, default_type = form.chosen()
         try:
-            import_choose(
-                example_import=example_import,
-                mapping=chosen_mapping,
-                type_mapping=type_mapping,
-                default_type=default_type,
-            )
+            import_choose(example_import=example_import, **form.chosen())
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("projects:import_detail", example_import.project_id, example_import.pk)
@@ -116,6 +133,9 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
     problems = imports.mapping_problems(parsed, example_import.mapping) + imports.all_problems(rows)
     if posted and form.is_valid() and "run" in posted and not problems:
         return _run(request, example_import)
+    to_import = len(rows)
+    if example_import.skip_existing and not problems:
+        to_import = len(rows_not_in_project(example_import.project, [r.values for r in rows]))
     context = {
         "import": example_import,
         "project": example_import.project,
@@ -127,6 +147,10 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         "rows_with_problems": sum(1 for row in rows if row.problems),
         "shape_label": imports.SHAPE_LABELS.get(example_import.shape, example_import.shape),
         "type_labels": dict((t.id, t.label) for t in vocabulary.failure_types),
+        "to_import": to_import,
+        "already_there": len(rows) - to_import,
+        # A few cells of it, enough to recognise the row.
+        "header_like_data": parsed.columns[:3] if imports.header_looks_like_data(parsed) else [],
     }
     template = "evidence/import_preview.html"
     if request.htmx and posted:
@@ -143,20 +167,32 @@ def _run(request, example_import: ExampleImport) -> HttpResponse:
     example_import.refresh_from_db()
     project_id = example_import.project_id
     if finished and example_import.status == ImportStatus.DONE:
-        count = example_import.imported_count
-        messages.success(
-            request,
-            f"Imported {count:,} example{pluralize(count)} from “{example_import.filename}”.",
-        )
+        messages.success(request, import_done_message(example_import))
         return redirect("projects:detail", project_id)
     return redirect("projects:import_detail", project_id, example_import.pk)
 
 
+def import_done_message(example_import: ExampleImport) -> str:
+    count, skipped = example_import.imported_count, example_import.skipped_count
+    message = f"Imported {count:,} example{pluralize(count)} from “{example_import.filename}”."
+    if skipped:
+        message += f" Skipped {skipped:,} row{pluralize(skipped)} already in this project."
+    return message
+
+
 def _reopen(request, example_import: ExampleImport) -> HttpResponse:
-    """After a refusal, back to the preview with the same file and mapping."""
+    """After a refusal, or after its worker stopped, back to the preview with the same file
+    and mapping."""
     reopened = ExampleImport.objects.filter(
         pk=example_import.pk, status=ImportStatus.FAILED
-    ).update(status=ImportStatus.PREVIEW, problems=[], rows_checked=0, finished_at=None)
+    ).update(
+        status=ImportStatus.PREVIEW,
+        problems=[],
+        rows_checked=0,
+        finished_at=None,
+        worker_stopped=False,
+        lease_expires_at=None,
+    )
     if not reopened:
         messages.error(request, "Only a refused import can go back to its preview.")
     return redirect("projects:import_detail", example_import.project_id, example_import.pk)
