@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0002_test_set'),
+        ('evidence', '0004_test_set'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0001_initial'),
+        ('evidence', '0003_failedexample_title_derived'),
         ('projects', '0005_evidence_moves_out'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
