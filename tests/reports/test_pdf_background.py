@@ -138,7 +138,9 @@ def test_missing_weasyprint_is_reported_not_raised(monkeypatch):
     assert message.startswith("WeasyPrint needs the Pango library")
 
 
-def test_shared_link_waits_the_same_way_without_counting_checks_as_views(client, alice, decision):
+def test_shared_link_waits_the_same_way_counting_only_the_download_as_a_view(
+    client, alice, decision
+):
     client.force_login(alice)
     token = token_from(create_link(client, decision))
     client.logout()
@@ -147,6 +149,10 @@ def test_shared_link_waits_the_same_way_without_counting_checks_as_views(client,
     assert "Ask the team" not in page.content.decode()  # nothing failed
     for _ in range(3):
         assert client.get(f"/s/{token}/report.pdf", headers=HTMX).status_code == 200
-    assert decision.share_links.get().view_count == 1
+    assert decision.share_links.get().view_count == 0  # the waiting page served no report
     render_pending_pdfs()
+    ready = client.get(f"/s/{token}/report.pdf", headers=HTMX).content.decode()
+    assert "The PDF is ready." in ready
+    assert decision.share_links.get().view_count == 0
     assert client.get(f"/s/{token}/report.pdf").content.startswith(b"%PDF")
+    assert decision.share_links.get().view_count == 1
