@@ -28,11 +28,31 @@ RENDER_OVERDUE = timedelta(minutes=10)
 
 
 def pdf_request(*, decision: Decision, scope: str = ReportScope.EXAMPLES) -> ReportPdf:
-    """The decision's PDF for its current content and scope; a new or overdue one is queued."""
-    pdf, created = ReportPdf.objects.for_key(decision, pdf_key(decision, scope), scope)
-    if created or pdf.is_overdue(RENDER_OVERDUE):
+    """The decision's PDF for its current content and scope; a new or overdue one is queued.
+
+    The "being prepared" page asks every few seconds, and it finds its row: that is a read.
+    Only a missing row opens a transaction, which on SQLite (IMMEDIATE) takes the database's
+    write lock, for every writer, until it ends."""
+    key = pdf_key(decision, scope)
+    pdf = ReportPdf.objects.filter(decision=decision, key=key).first()
+    if pdf is None:
+        pdf, created = ReportPdf.objects.for_key(decision, key, scope)
+        if created:
+            pdf_prune(decision)  # a new key: the one it replaces can no longer be asked for
+            _queue(pdf)
+            return pdf
+    if pdf.is_overdue(RENDER_OVERDUE):
         _queue(pdf)
     return pdf
+
+
+def pdf_prune(decision: Decision) -> int:
+    """Deletes the decision's PDFs that no request can ask for again: their key names content,
+    standing or templates that are no longer the decision's (a review move, a newer revision,
+    a new stylesheet). Returns how many went."""
+    keys = [pdf_key(decision, scope) for scope in ReportScope.values]
+    deleted, _ = decision.pdfs.exclude(key__in=keys).delete()
+    return deleted
 
 
 def pdf_retry(*, pdf: ReportPdf) -> None:
