@@ -10,7 +10,13 @@ class ReportsConfig(AppConfig):
         # PDF itself: reports listens for new decisions instead.
         from django.db.models.signals import post_save
 
-        from decisions.records.models import Decision
-        from decisions.reports.signals import render_pdf_of_new_decision
+        from decisions.records.models import Decision, ReviewEvent
+        from decisions.reports.signals import (
+            prune_pdfs_after_review_move,
+            render_pdf_of_new_decision,
+        )
 
         post_save.connect(render_pdf_of_new_decision, sender=Decision, dispatch_uid="new-pdf")
+        post_save.connect(
+            prune_pdfs_after_review_move, sender=ReviewEvent, dispatch_uid="review-move-prune"
+        )

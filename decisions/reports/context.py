@@ -15,10 +15,14 @@ from decisions.reports.chart import bar_chart_svg
 from decisions.reports.models import ReportScope
 
 EXCERPT_CHARS = 280
-# A PDF shows at most this much of each example text, so one example never fills a page and
-# stakeholders read a gist, not a transcript. WeasyPrint's time grows with the square
-# of one text's length (4,000 characters of CJK took 44 s); the app keeps the full text.
+# A PDF shows at most this much of each long text a user wrote (an example's texts, an answer's
+# note), so one never fills a page and stakeholders read a gist, not a transcript.
+# WeasyPrint's time grows with the square of one text's length (4,000 characters of CJK took
+# 44 s); the app keeps the full text.
 PDF_TEXT_CHARS = 1_000
+# The feature's description shares page one with the verdict: a few lines of it, so the
+# summary stays one page (a 5,000-character description took 260 s and spilled over).
+PDF_DESCRIPTION_CHARS = 400
 EXAMPLE_TEXTS = [
     ("input_text", "Input"),
     ("bad_output", "Bad output"),
@@ -49,7 +53,8 @@ def report_context(
         "review_status": review_status(decision),
         "scope": scope,
         "steps": [
-            {**step, "note": decision.notes.get(step["node"], "")} for step in explanation["path"]
+            step_row(step, decision.notes.get(step["node"], ""), for_pdf=for_pdf)
+            for step in explanation["path"]
         ]
         if scope.has_details
         else [],
@@ -71,15 +76,21 @@ def report_context(
         else [],
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
-        "summary": executive_summary(decision, explanation, snapshot, scope=scope),
+        "summary": executive_summary(decision, explanation, snapshot, scope=scope, for_pdf=for_pdf),
     }
+
+
+def step_row(step: dict, note: str, *, for_pdf: bool) -> dict:
+    """A question on the path with its answer and the note given with it."""
+    note, clipped = clip(note, PDF_TEXT_CHARS if for_pdf else None)
+    return {**step, "note": note, "note_clipped": clipped}
 
 
 SUMMARY_STEPS = 3
 
 
 def executive_summary(
-    decision: Decision, explanation: dict, snapshot: dict, *, scope: ReportScope
+    decision: Decision, explanation: dict, snapshot: dict, *, scope: ReportScope, for_pdf: bool
 ) -> dict:
     """Page one: what the feature is, the verdict and why in a line, how sure, what it costs
     beside the next-best path, the first steps. Everything else follows as detail; a copy of
@@ -88,9 +99,15 @@ def executive_summary(
     path = explanation["path"]
     steps = explanation["next_steps"]
     shown = SUMMARY_STEPS if scope.has_details else len(steps)
+    # Revisions saved before the context was kept show the project as it is today.
+    context = decision.context or project_context(decision.project)
+    description, clipped = clip(
+        context.get("description", ""), PDF_DESCRIPTION_CHARS if for_pdf else None
+    )
     return {
-        # Revisions saved before the context was kept show the project as it is today.
-        "context": decision.context or project_context(decision.project),
+        "context": context,
+        "description": description,
+        "description_clipped": clipped,
         "context_is_today": not decision.context,
         "deciding_step": path[-1] if path else None,
         "top_warning": warnings[0] if warnings else None,
@@ -176,15 +193,16 @@ def title_without_text(example: dict) -> str:
 
 def example_text(label: str, text: str, *, limit: int | None) -> dict:
     """One text of an example, clipped to `limit` characters with a note that says so."""
+    text, clipped = clip(text, limit)
+    return {"label": label, "text": text, "clipped": clipped}
+
+
+def clip(text: str, limit: int | None) -> tuple[str, str]:
+    """`text` cut to `limit` characters, and the note that says so ("" when it is whole)."""
     if limit is None or len(text) <= limit:
-        return {"label": label, "text": text, "clipped": ""}
-    return {
-        "label": label,
-        "text": text[:limit].rstrip() + "…",
-        "clipped": (
-            f"Clipped at {limit:,} of {len(text):,} characters: the full text is in the app."
-        ),
-    }
+        return text, ""
+    note = f"Clipped at {limit:,} of {len(text):,} characters: the full text is in the app."
+    return text[:limit].rstrip() + "…", note
 
 
 def excerpt(text: str) -> str:

@@ -27,10 +27,10 @@ from decisions.reports.pdf import missing_pdf_library
 from decisions.reports.records_export import decision_json, decision_madr
 from decisions.reports.tasks import pdf_request, pdf_retry
 
+# Every request to a share link, whatever its headers, counts here: a "being prepared" page
+# checking every PDF_POLL_SECONDS (20 a minute) fits, with the page and the download beside it.
 SHARE_REQUESTS_PER_MINUTE = 30
-# The "being prepared" page asks again this often; shared pages allow as many checks.
 PDF_POLL_SECONDS = 3
-SHARE_POLLS_PER_MINUTE = 60 // PDF_POLL_SECONDS * 2
 
 
 def pdf_response(
@@ -41,10 +41,12 @@ def pdf_response(
     report_url: str,
     retry_url: str = "",
     shared: bool = False,
+    on_download=None,
 ) -> HttpResponse:
     """The finished PDF, or a page that says where it stands; never a render in the request.
 
     An htmx request is the "being prepared" page checking again: it gets the status panel.
+    `on_download` is called when the file itself is served.
     """
     missing = missing_pdf_library()
     if missing:
@@ -58,6 +60,8 @@ def pdf_response(
             name += f"-{scope.replace('_', '-')}"
         response = HttpResponse(bytes(pdf.content), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        if on_download:
+            on_download()
         return response
     return _pdf_status_page(
         request,
@@ -281,13 +285,8 @@ SHARE_HEADERS = {
 def shared_view(view):
     @functools.wraps(view)
     def wrapper(request, token: str):
-        # The "being prepared" page checks every few seconds: those checks count apart.
-        scope, limit = (
-            ("share-poll", SHARE_POLLS_PER_MINUTE)
-            if request.htmx
-            else ("share", SHARE_REQUESTS_PER_MINUTE)
-        )
-        if over_limit(request, scope=scope, limit=limit, window_seconds=60):
+        # One bucket for every request: a header anyone can send buys no extra requests.
+        if over_limit(request, scope="share", limit=SHARE_REQUESTS_PER_MINUTE, window_seconds=60):
             response = HttpResponse(
                 "Too many requests for shared reports from your address; wait a minute.",
                 status=429,
@@ -296,8 +295,7 @@ def shared_view(view):
             response["Retry-After"] = "60"
         else:
             try:
-                # A status check of the "being prepared" page is not another view.
-                response = view(request, _usable_link(token, count_view=not request.htmx))
+                response = view(request, _usable_link(token))
             except Http404:
                 # Rendered without the request: no CSRF token or cookie can tell two 404s apart.
                 response = HttpResponse(render_to_string("reports/shared_404.html"), status=404)
@@ -308,7 +306,7 @@ def shared_view(view):
     return require_GET(wrapper)
 
 
-def _usable_link(token: str, *, count_view: bool) -> ShareLink:
+def _usable_link(token: str) -> ShareLink:
     link = (
         ShareLink.objects.usable()
         .select_related("decision__project", "decision__created_by")
@@ -317,13 +315,16 @@ def _usable_link(token: str, *, count_view: bool) -> ShareLink:
     )
     if link is None:
         raise Http404
-    if count_view:
-        link.record_view()
     return link
+
+
+# A view is counted when the link serves what it carries (the page, the flowchart, the PDF
+# file), never from a request header: the "being prepared" page's checks serve none of it.
 
 
 @shared_view
 def shared_report(request, link: ShareLink) -> HttpResponse:
+    link.record_view()
     context = report_context(link.decision, scope=ReportScope(link.scope))
     context["pdf_url"] = request.path.rstrip("/") + "/report.pdf"
     context["diagram_url"] = request.path.rstrip("/") + "/diagram.svg"
@@ -333,6 +334,14 @@ def shared_report(request, link: ShareLink) -> HttpResponse:
 
 @shared_view
 def shared_diagram(request, link: ShareLink) -> HttpResponse:
+    # A copy serves only what its page shows: a summary carries no flowchart.
+    if not ReportScope(link.scope).has_details:
+        return HttpResponse(
+            "This shared copy carries the summary only: the flowchart is not part of it.",
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    link.record_view()
     return diagram_response(link.decision)
 
 
@@ -340,7 +349,12 @@ def shared_diagram(request, link: ShareLink) -> HttpResponse:
 def shared_pdf(request, link: ShareLink) -> HttpResponse:
     report_url = request.path.removesuffix("report.pdf")
     return pdf_response(
-        request, link.decision, scope=ReportScope(link.scope), report_url=report_url, shared=True
+        request,
+        link.decision,
+        scope=ReportScope(link.scope),
+        report_url=report_url,
+        shared=True,
+        on_download=link.record_view,
     )
 
 

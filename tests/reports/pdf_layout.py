@@ -17,13 +17,20 @@ HEADINGS = {"h1", "h2", "h3", "h4"}
 # Less than this much below a heading, before the page ends, leaves it alone: a section's
 # one-line introduction is not the section. About two lines of body text, in CSS pixels.
 MIN_BELOW = 32
+# A page that starts no section and whose text and images fill less than this share of its
+# height is near-empty: a reader turns a page for the last line or two of what came before
+# (a verdict alone before the diagram, say). A short page that opens a section is not.
+MIN_FILL = 0.15
 
 
-def layout_problems(html: str) -> list[str]:
-    """Lone headings at a page's foot, tables split to leave one row alone, footers that wrap."""
-    document = HTML(
-        string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()
-    ).render()
+def render(html: str):
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render()
+
+
+def layout_problems(html_or_document) -> list[str]:
+    """Lone headings at a page's foot, tables split to leave one row alone, footers that wrap,
+    near-empty pages. Takes the HTML, or a document already rendered from it."""
+    document = render(html_or_document) if isinstance(html_or_document, str) else html_or_document
     problems: list[str] = []
     table_parts: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     pages = [page._page_box for page in document.pages]
@@ -33,6 +40,9 @@ def layout_problems(html: str) -> list[str]:
             if len(lines) > 1:
                 problems.append(f"page {number}: the footer wraps onto {len(lines)} lines")
         flow = [c for c in page_box.children if not isinstance(c, boxes.MarginBox)]
+        fill = page_fill(page_box, flow)
+        if fill < MIN_FILL and not _starts_section(flow):
+            problems.append(f"page {number}: near-empty, {fill:.0%} of it filled")
         if number < len(pages):
             continues = {id(box.element) for box in pages[number].descendants()}
             problems += [f"page {number}: {p}" for p in _lone_headings(flow, continues)]
@@ -47,11 +57,19 @@ def layout_problems(html: str) -> list[str]:
 
 
 def page_count(html: str) -> int:
-    return len(
-        HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
-        .render()
-        .pages
-    )
+    return len(render(html).pages)
+
+
+def page_fill(page_box, flow: list) -> float:
+    """How far down the page its text and images reach, from 0 (blank) to 1 (full)."""
+    top = page_box.content_box_y()
+    bottoms = [
+        box.position_y + box.margin_height()
+        for root in flow
+        for box in root.descendants()
+        if _is_content(box)
+    ]
+    return (max(bottoms, default=top) - top) / page_box.height
 
 
 def _lone_headings(flow: list, continues: set[int]) -> list[str]:
@@ -78,6 +96,10 @@ def _lone_headings(flow: list, continues: set[int]) -> list[str]:
         if max(below, default=0) < MIN_BELOW:
             problems.append(f"the heading “{_text(heading.element)}” ends the page")
     return problems
+
+
+def _starts_section(flow: list) -> bool:
+    return any(box.element_tag in HEADINGS for root in flow for box in root.descendants())
 
 
 def _parents(root):

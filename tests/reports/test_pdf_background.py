@@ -75,7 +75,11 @@ def test_a_failed_render_is_recorded_and_said_not_retried_by_every_visitor(
     monkeypatch.setattr(tasks_module, "render_pdf", lambda *a, **k: 1 / 0)
     render_pending_pdfs()
     pdf = ReportPdf.objects.get(decision=decision)
-    assert pdf.status == "failed" and pdf.error == "division by zero"
+    assert pdf.status == "failed"
+    assert pdf.error == (
+        "The PDF renderer could not lay this report out on pages. The team can find the details "
+        "in the server's log."
+    )
 
     client.force_login(bob)  # a viewer: told, but not offered a retry
     page = client.get(pdf_url(decision))
@@ -112,11 +116,11 @@ def test_an_overdue_render_is_asked_for_again(
 
 def test_new_content_gets_a_new_pdf_never_the_old_file(project, alice):
     first = save_decision(project, alice, "prompt")
+    old_key = ReportPdf.objects.get(decision=first).key
     second = save_decision(project, alice, "context")
     render_pending_pdfs()
-    keys = set(ReportPdf.objects.values_list("key", flat=True))
-    assert len(keys) == 2
-    assert ReportPdf.objects.get(decision=first).key != ReportPdf.objects.get(decision=second).key
+    assert ReportPdf.objects.get(decision=second).key != old_key
+    assert not ReportPdf.objects.filter(key=old_key).exists()  # pruned, never served again
 
 
 def test_without_pango_the_pdf_page_says_what_is_missing(client, alice, decision, monkeypatch):
@@ -138,7 +142,9 @@ def test_missing_weasyprint_is_reported_not_raised(monkeypatch):
     assert message.startswith("WeasyPrint needs the Pango library")
 
 
-def test_shared_link_waits_the_same_way_without_counting_checks_as_views(client, alice, decision):
+def test_shared_link_waits_the_same_way_counting_only_the_download_as_a_view(
+    client, alice, decision
+):
     client.force_login(alice)
     token = token_from(create_link(client, decision))
     client.logout()
@@ -147,6 +153,62 @@ def test_shared_link_waits_the_same_way_without_counting_checks_as_views(client,
     assert "Ask the team" not in page.content.decode()  # nothing failed
     for _ in range(3):
         assert client.get(f"/s/{token}/report.pdf", headers=HTMX).status_code == 200
-    assert decision.share_links.get().view_count == 1
+    assert decision.share_links.get().view_count == 0  # the waiting page served no report
     render_pending_pdfs()
+    ready = client.get(f"/s/{token}/report.pdf", headers=HTMX).content.decode()
+    assert "The PDF is ready." in ready
+    assert decision.share_links.get().view_count == 0
     assert client.get(f"/s/{token}/report.pdf").content.startswith(b"%PDF")
+    assert decision.share_links.get().view_count == 1
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN")
+
+
+def test_a_poll_for_a_pdf_only_reads(client, alice, decision):
+    """On SQLite a transaction takes the write lock at BEGIN: a poll must not open one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(alice)
+    client.get(pdf_url(decision), headers=HTMX)  # the first visit may save the session
+    for _ in ("pending", "ready"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(pdf_url(decision), headers=HTMX).status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+        assert writes == []
+        render_pending_pdfs()
+
+
+def scopes_kept(decision) -> list[tuple[str, str]]:
+    return sorted(ReportPdf.objects.filter(decision=decision).values_list("scope", "status"))
+
+
+def test_a_review_move_prunes_the_pdfs_it_put_out_of_date(client, alice, emily, decision):
+    client.force_login(alice)
+    client.get(pdf_url(decision) + "?scope=summary")
+    render_pending_pdfs()
+    assert scopes_kept(decision) == [("examples", "ready"), ("summary", "ready")]
+    url = f"/projects/{decision.project_id}/decisions/1/review/"
+    client.post(url, {"move": "propose"})
+    assert scopes_kept(decision) == []  # both name a draft, and no request can ask for that
+    client.get(pdf_url(decision))
+    client.force_login(emily)
+    client.post(url, {"move": "accept"})
+    client.get(pdf_url(decision))
+    assert scopes_kept(decision) == [("examples", "pending")]
+
+
+def test_a_newer_revision_prunes_the_older_ones_pdfs(project, alice, decision):
+    render_pending_pdfs()
+    assert scopes_kept(decision) == [("examples", "ready")]
+    newer = save_decision(project, alice, "context")
+    assert scopes_kept(decision) == []  # it said "Latest revision"
+    assert scopes_kept(newer) == [("examples", "pending")]
+
+
+def test_a_pdf_still_asked_for_is_kept(client, alice, decision):
+    client.force_login(alice)
+    render_pending_pdfs()
+    client.get(pdf_url(decision) + "?scope=full")
+    assert scopes_kept(decision) == [("examples", "ready"), ("full", "pending")]

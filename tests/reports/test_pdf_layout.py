@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 
 from decisions.evidence.models import PromptTrial
 from decisions.reports.context import report_context
+from decisions.reports.models import ReportScope
 from tests.conftest import make_example
 from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
 from tests.reports.conftest import save_decision
@@ -76,6 +77,16 @@ def test_the_appendix_neither_starts_nor_ends_with_one_example_alone(project, al
     assert layout_problems(html) == []
 
 
+@pytest.mark.parametrize("scope", ReportScope.values)
+@pytest.mark.parametrize("examples", [1, 40, 500])
+def test_every_scope_reads_well_on_paper_from_1_to_500_examples(project, alice, scope, examples):
+    """One render per case, read once: the 500-example PDF with texts takes about 30 s."""
+    fill_project(project, alice, examples)
+    decision = save_decision(project, alice, "hybrid", notes={"symptom": words(40)})
+    context = report_context(decision, for_pdf=True, scope=ReportScope(scope))
+    assert layout_problems(render_to_string("reports/pdf.html", context)) == []
+
+
 # The reader itself: each fault it looks for, drawn on purpose, must be found.
 SMALL_PAGE = "<style>@page { size: 100mm 60mm; margin: 10mm; } h2 { break-after: auto; }</style>"
 
@@ -85,7 +96,23 @@ def test_the_reader_finds_a_heading_alone_at_a_pages_foot():
         f"{SMALL_PAGE}<div style='height: 25mm'>Intro</div><h2>Lonely heading</h2>"
         "<div style='height: 20mm; break-inside: avoid'>Its section</div>"
     )
-    assert layout_problems(html) == ["page 1: the heading “Lonely heading” ends the page"]
+    assert layout_problems(html) == [
+        "page 1: the heading “Lonely heading” ends the page",
+        "page 2: near-empty, 12% of it filled",  # its one line of text
+    ]
+
+
+def test_the_reader_finds_a_near_empty_page_but_not_a_short_new_section():
+    lines = "".join(f"<p>Line {n}</p>" for n in range(1, 5))
+    html = (
+        f"{SMALL_PAGE}<style>body, p, h2 {{ margin: 0 }}</style>"
+        f"<p style='break-after: page'>One line alone</p>{lines}"
+        "<p style='break-before: page'>Last</p><h2 style='break-before: page'>A new section</h2>"
+    )
+    assert layout_problems(html) == [
+        "page 1: near-empty, 12% of it filled",
+        "page 3: near-empty, 12% of it filled",
+    ]  # page 4 is as short, but opens a section
 
 
 def test_the_reader_finds_one_row_alone_and_a_wrapping_footer():

@@ -155,3 +155,20 @@ def test_share_endpoint_is_rate_limited_per_address(client, decision):
     assert limited["Retry-After"] == "60"
     other_address = client.get("/s/unknown/", REMOTE_ADDR="10.9.8.7")
     assert other_address.status_code == 404
+
+
+def test_the_htmx_header_gets_no_bucket_of_its_own(client, decision):
+    for number in range(SHARE_REQUESTS_PER_MINUTE):
+        headers = HTMX if number % 2 else {}
+        assert client.get("/s/unknown/", headers=headers).status_code == 404
+    assert client.get("/s/unknown/", headers=HTMX).status_code == 429
+    assert client.get("/s/unknown/report.pdf", headers=HTMX).status_code == 429
+
+
+def test_the_htmx_header_does_not_skip_the_view_count(client, alice, decision):
+    client.force_login(alice)
+    token = token_from(create_link(client, decision, scope="full"))
+    client.logout()
+    assert client.get(f"/s/{token}/", headers=HTMX).status_code == 200
+    assert client.get(f"/s/{token}/diagram.svg", headers=HTMX).status_code == 200
+    assert ShareLink.objects.get().view_count == 2

@@ -144,3 +144,21 @@ def test_a_retry_with_an_unknown_scope_is_refused(client, alice, private_decisio
     response = client.post(url)
     assert response.status_code == 400
     assert response.content.decode().startswith("Unknown PDF scope “all”")
+
+
+def test_a_summary_link_serves_no_flowchart(client, alice, private_decision):
+    token = shared_token(client, alice, private_decision, "summary")
+    response = client.get(f"/s/{token}/diagram.svg")
+    assert response.status_code == 404
+    assert response.content.decode() == (
+        "This shared copy carries the summary only: the flowchart is not part of it."
+    )
+    assert ShareLink.objects.get().view_count == 0  # nothing was served
+
+
+def test_a_full_link_serves_the_flowchart_its_page_shows(client, alice, private_decision):
+    token = shared_token(client, alice, private_decision, "full")
+    response = client.get(f"/s/{token}/diagram.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert response.content.decode() == private_decision.diagram_svg
