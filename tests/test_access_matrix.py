@@ -141,6 +141,7 @@ MATRIX: dict[str, list] = {
     "api:get_project": [Open("get", ok(401), ok(401))],
     "api:list_examples": [Open("get", ok(401), ok(401))],
     "api:list_decisions": [Open("get", ok(401), ok(401))],
+    "api:list_trials": [Open("get", ok(401), ok(401))],
     "api:get_decision": [Open("get", ok(401), ok(401))],
     "api_tokens:list": [Open("get", ok(302), ok(200)), Open("post", ok(302), ok(422))],
     # Only the owner of the token (olivia) may revoke it; anyone else gets 404.

@@ -7,7 +7,8 @@ project of a team the user is not in answers 404, as the pages do. Lists are pag
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -18,7 +19,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 
 from decisions.api.models import ApiToken
-from decisions.evidence.models import FailedExample
+from decisions.evidence.models import FailedExample, PromptTrial
 from decisions.lib.tokens import hash_token
 from decisions.projects.models import Project
 from decisions.records.models import Decision
@@ -97,8 +98,27 @@ class ExampleOut(Schema):
     iterations: int
     severity: str
     notes: str
+    in_test_set: bool
     created_at: datetime
     updated_at: datetime
+
+
+class TrialOut(Schema):
+    id: int
+    label: str
+    model_name: str
+    model_version: str
+    on_current_model: bool
+    run_on: date
+    techniques: list[str]
+    cases: int
+    passed: int
+    cost_per_1k_requests: Decimal | None
+    p95_latency_ms: int | None
+    # The project's test set version it was measured on; null before a test set was chosen.
+    test_set_version: int | None
+    results: dict[str, bool]  # case id -> passed, for trials imported case by case
+    case_groups: dict[str, str]  # case id -> group, where known
 
 
 class DecisionOut(Schema):
@@ -183,6 +203,17 @@ def get_project(request, project_id: int):
 def list_examples(request, project_id: int):
     project = _project(request, project_id)
     return FailedExample.objects.filter(project=project).order_by("-created_at", "-pk")
+
+
+@api.get(
+    "/projects/{project_id}/trials",
+    response=list[TrialOut],
+    summary="A project's measured prompt trials, oldest first, with their case-by-case results",
+)
+@paginate(Pages, page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE)
+def list_trials(request, project_id: int):
+    project = _project(request, project_id)
+    return PromptTrial.objects.filter(project=project).order_by("run_on", "created_at", "pk")
 
 
 @api.get(

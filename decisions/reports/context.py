@@ -65,7 +65,7 @@ def report_context(
         "more_questions": snapshot.get("more_questions", []),
         "path_view": snapshot.get("path_view", []),
         # As the evidence stood when the decision was saved.
-        "readiness": readiness(explanation["evidence"].get("with_expected_output", 0)),
+        "readiness": readiness(training_count(explanation["evidence"])),
         **saved_trials(explanation["evidence"]),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
@@ -137,7 +137,20 @@ def saved_trials(evidence: dict) -> dict:
         "trials": rows,
         "pass_mark_percent": round(pass_mark * 100),
         "trials_chart": trials_chart_svg(trials, pass_mark, title=title),
+        "trials_measured_cost": any(
+            "cost_per_1k" in trial or "p95_latency_ms" in trial for trial in trials
+        ),
+        "test_set": evidence.get("test_set"),
+        "group_results": evidence.get("groups", []),
+        "last_comparison": evidence.get("last_comparison"),
     }
+
+
+def training_count(evidence: dict) -> int:
+    """What a training file could hold when the decision was saved: outside the test set once
+    there is one, every example with an expected output before."""
+    test_set = evidence.get("test_set")
+    return test_set["training"] if test_set else evidence.get("with_expected_output", 0)
 
 
 def review_status(decision: Decision) -> dict:

@@ -3,11 +3,14 @@ paginated in a fixed number of queries, and the OpenAPI schema is served."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from decisions.accounts.services import team_create
 from decisions.api.models import ApiToken
-from decisions.evidence.models import FailedExample
+from decisions.evidence import services
+from decisions.evidence.models import FailedExample, PromptTrial
 from decisions.lib.tokens import hash_token
 from decisions.projects.models import Project
 from tests.conftest import make_example
@@ -49,6 +52,7 @@ def test_another_teams_project_is_404(client, charlie, project, example):
     for url in (
         f"/api/v1/projects/{project.pk}",
         f"/api/v1/projects/{project.pk}/examples",
+        f"/api/v1/projects/{project.pk}/trials",
         f"/api/v1/projects/{project.pk}/decisions",
         f"/api/v1/projects/{project.pk}/decisions/1",
     ):
@@ -159,6 +163,7 @@ def test_openapi_schema_is_served(client):
         "/api/v1/projects",
         "/api/v1/projects/{project_id}",
         "/api/v1/projects/{project_id}/examples",
+        "/api/v1/projects/{project_id}/trials",
         "/api/v1/projects/{project_id}/decisions",
         "/api/v1/projects/{project_id}/decisions/{revision}",
     }
@@ -196,3 +201,29 @@ def test_queries_are_the_same_for_1_and_200_rows(
     with django_assert_num_queries(queries):
         response = get(client, url, token, page_size=200)
     assert len(response.json()["items"]) >= 4
+
+
+def test_trials_with_their_case_results_and_the_test_set(client, alice, project, token):
+    held = make_example(project, title="Held out")
+    services.test_set_choose(project=project, user=alice, example_ids=[held.pk])
+    services.trial_create(
+        project=project,
+        trial=PromptTrial(
+            label="v2",
+            model_name="gpt-4o",
+            cases=2,
+            passed=1,
+            results={"c1": True, "c2": False},
+            case_groups={"c1": "en", "c2": "de"},
+            cost_per_1k_requests=Decimal("1.2500"),
+            p95_latency_ms=900,
+        ),
+        user=alice,
+    )
+    examples = get(client, f"/api/v1/projects/{project.pk}/examples", token).json()
+    assert examples["items"][0]["in_test_set"] is True
+    [trial] = get(client, f"/api/v1/projects/{project.pk}/trials", token).json()["items"]
+    assert trial["results"] == {"c1": True, "c2": False}
+    assert trial["case_groups"] == {"c1": "en", "c2": "de"}
+    assert (trial["cost_per_1k_requests"], trial["p95_latency_ms"]) == ("1.2500", 900)
+    assert trial["test_set_version"] == 1
