@@ -79,6 +79,7 @@ def _case_by_case(trials: list[PromptTrial], pass_mark: float) -> dict:
         numbers["group_results"] = tuple(
             {
                 "trial": grouped.label,
+                "model": grouped.model_display,
                 "group": rate.group,
                 "passed": rate.passed,
                 "cases": rate.cases,
