@@ -75,15 +75,34 @@ def test_a_bad_import_is_refused_and_nothing_saved(logged_in, project, name, con
     assert PromptTrial.objects.count() == 0
 
 
-def test_promptfoo_output_with_two_providers_is_refused(logged_in, project):
+def test_promptfoo_output_of_two_models_becomes_one_trial_per_model(logged_in, project):
     import json
 
     document = json.loads((FILES / "promptfoo_output.json").read_text())
-    document["results"]["results"][0]["provider"]["id"] = "anthropic:claude"
+    rows = document["results"]["results"]
+    for row in rows[:4]:
+        row["provider"]["id"] = "anthropic:claude-sonnet"
     response = import_trial(logged_in, project, "two.json", json.dumps(document).encode())
-    assert response.status_code == 422
-    assert "The file holds 2 prompt and model combinations" in response.content.decode()
-    assert PromptTrial.objects.count() == 0
+    assert response.status_code == 302
+    trials = {t.model_name: (t.cases, t.on_current_model) for t in PromptTrial.objects.all()}
+    # The fixture's 10 results on openai:gpt-4o-mini; 4 of them moved to another model.
+    assert trials == {
+        "anthropic:claude-sonnet": (4, False),
+        "openai:gpt-4o-mini": (6, False),
+    }
+
+
+def test_the_trial_on_the_projects_own_model_is_the_current_one(logged_in, project):
+    import json
+
+    project.model_in_use = "GPT-4o mini"
+    project.save()
+    document = json.loads((FILES / "promptfoo_output.json").read_text())
+    for row in document["results"]["results"][:4]:
+        row["provider"]["id"] = "openai:gpt-4o"
+    import_trial(logged_in, project, "two.json", json.dumps(document).encode())
+    current = dict(PromptTrial.objects.values_list("model_name", "on_current_model"))
+    assert current == {"openai:gpt-4o": False, "openai:gpt-4o-mini": True}
 
 
 def test_record_a_trial_by_hand_and_refuse_more_passed_than_cases(logged_in, project):

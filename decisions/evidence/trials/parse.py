@@ -48,9 +48,10 @@ class TrialResults:
 
 def read_trial_file(
     raw: bytes, filename: str, *, max_bytes: int, group_by: str = ""
-) -> TrialResults:
-    """The results in the file. `group_by` names the promptfoo var or metadata field that
-    groups its cases (a CSV groups by its group column)."""
+) -> list[TrialResults]:
+    """The trials in the file: one per prompt and model a promptfoo output ran (the file of an
+    experiment on several models makes one trial per model), one for a CSV. `group_by` names
+    the promptfoo var or metadata field that groups its cases (a CSV groups by its column)."""
     if len(raw) > max_bytes:
         raise ImportRefused(
             [Problem(f"The file is {len(raw):,} bytes; the limit is {max_bytes:,}.")]
@@ -59,13 +60,13 @@ def read_trial_file(
         raise ImportRefused([Problem("The file holds a NUL byte: export it as JSON or CSV.")])
     text = decode_utf8(raw)
     looks_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
-    results = _promptfoo(text, group_by) if looks_json else _csv(text)
-    if not results.results:
+    trials = _promptfoo(text, group_by) if looks_json else [_csv(text)]
+    if not any(trial.results for trial in trials):
         raise ImportRefused([Problem("The file holds no test results.")])
-    return results
+    return trials
 
 
-def _promptfoo(text: str, group_by: str = "") -> TrialResults:
+def _promptfoo(text: str, group_by: str = "") -> list[TrialResults]:
     rows = _promptfoo_rows(_load_json(text))
     problems = [
         Problem(message, f"Result {index}")
@@ -74,22 +75,22 @@ def _promptfoo(text: str, group_by: str = "") -> TrialResults:
     ]
     if problems:
         raise ImportRefused(problems)
-    runs = {(_prompt_of(row), _provider_of(row)) for row in rows}
-    if len(runs) > 1:
-        listed = "; ".join(
-            f"{prompt or 'prompt'} on {provider}" for prompt, provider in sorted(runs)
-        )
-        raise ImportRefused(
-            [
-                Problem(
-                    f"The file holds {len(runs)} prompt and model combinations ({listed}); one "
-                    "trial is one prompt on one model. Run promptfoo with one of each, or "
-                    "filter the output first."
-                )
-            ]
-        )
-    results: dict[str, bool] = {}
+    runs: dict[tuple[str, str], list[tuple[int, dict]]] = {}
     for index, row in enumerate(rows, start=1):
+        runs.setdefault((_prompt_of(row), _provider_of(row)), []).append((index, row))
+    return [
+        _promptfoo_run(prompt, provider, numbered, group_by)
+        for (prompt, provider), numbered in runs.items()
+    ]
+
+
+def _promptfoo_run(
+    prompt: str, provider: str, numbered: list[tuple[int, dict]], group_by: str
+) -> TrialResults:
+    """One prompt on one model: its cases, each passed or failed."""
+    problems = []
+    results: dict[str, bool] = {}
+    for index, row in numbered:
         case = _case_of(row, index)
         passed = row.get("success")
         if passed is None:
@@ -103,18 +104,18 @@ def _promptfoo(text: str, group_by: str = "") -> TrialResults:
         results[case] = passed
     if problems:
         raise ImportRefused(problems)
-    [(prompt, provider)] = runs
-    groups = _promptfoo_groups(rows, group_by) if group_by else {}
+    rows = [row for _, row in numbered]
+    groups = _promptfoo_groups(numbered, group_by) if group_by else {}
     return TrialResults(
         results, model=provider, label=prompt, groups=groups, **_cost_and_latency(rows)
     )
 
 
-def _promptfoo_groups(rows: list[dict], name: str) -> dict[str, str]:
+def _promptfoo_groups(numbered: list[tuple[int, dict]], name: str) -> dict[str, str]:
     """Each case's value of the var or metadata field `name`; refused when no case has one,
     since a misspelt name would otherwise group nothing without a word."""
     groups = {}
-    for index, row in enumerate(rows, start=1):
+    for index, row in numbered:
         test_case = row.get("testCase") or {}
         for source in (row.get("vars"), test_case.get("vars"), row.get("metadata"),
                        test_case.get("metadata")):  # fmt: skip

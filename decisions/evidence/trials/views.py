@@ -3,9 +3,13 @@ and comparing two trials case by case."""
 
 from __future__ import annotations
 
+import copy
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -26,6 +30,16 @@ from decisions.projects.models import TITLE_MAX, Project
 
 TRIALS_URL = "projects:trials"
 MAX_ID = 2**63 - 1
+
+
+def same_model(provider: str, model_in_use: str) -> bool:
+    """Whether promptfoo's provider id ("openai:gpt-4o-mini") names the model the project
+    uses ("GPT-4o mini"): letters and digits after the provider's prefix, compared whole."""
+
+    def letters(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    return bool(model_in_use) and letters(provider.rsplit(":", 1)[-1]) == letters(model_in_use)
 
 
 def trials_context(project: Project) -> dict:
@@ -91,21 +105,23 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     if form.is_valid() and file_form.is_valid():
         upload = file_form.cleaned_data["file"]
         try:
-            results = read_trial_file(
+            runs = read_trial_file(
                 upload.read(settings.IMPORT_MAX_BYTES + 1),
                 upload.name,
                 max_bytes=settings.IMPORT_MAX_BYTES,
                 group_by=file_form.cleaned_data["group_by"].strip(),
             )
-            trial = _imported_trial(form, results, upload.name)
+            trials = [
+                _imported_trial(form, results, upload.name, project, several=len(runs) > 1)
+                for results in runs
+            ]
         except ImportRefused as refusal:
             problems = refusal.problems
         else:
-            trial = services.trial_create(project=project, trial=trial, user=request.user)
-            messages.success(
-                request,
-                f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed.",
-            )
+            with transaction.atomic():  # all the file's trials, or none
+                for trial in trials:
+                    services.trial_create(project=project, trial=trial, user=request.user)
+            messages.success(request, _imported_message(trials))
             return redirect(TRIALS_URL, project.pk)
     return _render(
         request,
@@ -118,11 +134,27 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     )
 
 
-def _imported_trial(form, results, filename: str) -> PromptTrial:
+def _imported_message(trials: list[PromptTrial]) -> str:
+    if len(trials) == 1:
+        trial = trials[0]
+        return f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed."
+    each = "; ".join(f"{t.model_name}: {t.passed} of {t.cases}" for t in trials)
+    return f"{len(trials)} trials imported, one per model the file ran: {each}."
+
+
+def _imported_trial(
+    form, results, filename: str, project: Project, *, several: bool = False
+) -> PromptTrial:
     """The trial a file makes, held to the limits the form holds a typed one to: what the
-    form left empty comes from the file and was never checked."""
-    trial = form.save(commit=False)
+    form left empty comes from the file and was never checked. A file of several models
+    makes one trial each, named by the file; the one whose model is the project's own is the
+    trial on the current model."""
+    trial = copy.copy(form.save(commit=False))
+    trial.pk = trial.id = None
     trial.label = trial.label or results.label or " ".join(filename.split())
+    if several:
+        trial.model_name = results.model or "unknown model"
+        trial.on_current_model = same_model(results.model, project.model_in_use)
     trial.model_name = trial.model_name or results.model or "unknown model"
     trial.cases, trial.passed = results.cases, results.passed
     trial.results = results.results
