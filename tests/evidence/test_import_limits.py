@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions.evidence.imports.run import import_run
+from decisions.evidence.imports.run import import_choose, import_run
 from decisions.evidence.imports.tasks import import_start
 from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
 from decisions.projects.models import Project
@@ -161,3 +161,18 @@ def test_an_import_another_worker_claimed_is_not_run_again(logged_in, project):
     assert import_run(example_import_id=example_import.pk) == ImportStatus.RUNNING
     assert FailedExample.objects.count() == 0
     assert ExampleImport.objects.get().status == ImportStatus.RUNNING
+
+
+def test_the_mapping_of_an_import_that_has_started_is_kept(logged_in, project):
+    upload(logged_in, project, "started.csv", b"input,bad_output\na,b\n")
+    ExampleImport.objects.update(status=ImportStatus.QUEUED)
+    example_import = ExampleImport.objects.get()
+    with pytest.raises(ValidationError, match="This import has already started; upload the file"):
+        import_choose(
+            example_import=example_import,
+            mapping={"input_text": "bad_output", "bad_output": "input"},
+            type_mapping={},
+            default_type="tone",
+        )
+    kept = ExampleImport.objects.get().mapping
+    assert kept == {"input_text": "input", "bad_output": "bad_output"}
