@@ -93,6 +93,16 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     # Review ----------------------------------------------------------------------------------
     Mutation(
+        "review-no-project-lock",
+        "review",
+        REVIEW,
+        '    Project.objects.select_for_update().only("pk").get(pk=decision.project_id)\n',
+        "",
+        "moves on two revisions of one project do not wait for each other",
+        (REVIEW_GUARDS,),
+        "locks",
+    ),
+    Mutation(
         "review-no-row-lock",
         "review",
         REVIEW,
@@ -161,6 +171,16 @@ MUTATIONS: tuple[Mutation, ...] = (
         "a comment of exactly 5,000 characters is refused",
         (REVIEW_GUARDS,),
         "5000",
+    ),
+    Mutation(
+        "review-accepts-an-older-revision",
+        "review",
+        REVIEW,
+        "    if move == ACCEPT and (newest := decision.superseded_by()) is not None:",
+        "    if False:",
+        "an older revision is accepted while a newer one exists",
+        ("tests/records/test_review.py",),
+        "older_revision_is_not_accepted",
     ),
     Mutation(
         "review-author-accepts",

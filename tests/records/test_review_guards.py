@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.sql.compiler import SQLCompiler
 
 from decisions.accounts.models import Membership
+from decisions.projects.models import Project
 from decisions.records.models import Comment, Review, ReviewEvent
 from decisions.records.review import comment_add, review_move
 from tests.reports.conftest import save_decision
@@ -24,9 +25,7 @@ def status(decision) -> str:
     return Review.objects.get(decision=decision).status
 
 
-def test_a_move_locks_the_revisions_review_row_before_reading_its_status(
-    project, alice, monkeypatch
-):
+def test_a_move_locks_the_projects_row_then_the_revisions_review_row(project, alice, monkeypatch):
     # SQLite leaves FOR UPDATE out of its SQL, so the lock is shown where Django decides on
     # it: every query compiled with select_for_update set is recorded, with what it selects.
     decision = save_decision(project, alice, "prompt")
@@ -43,7 +42,7 @@ def test_a_move_locks_the_revisions_review_row_before_reading_its_status(
     monkeypatch.setattr(SQLCompiler, "as_sql", spy)
     move(decision, alice, "propose")
     monkeypatch.undo()
-    assert locking == [(Review, decision.pk)]
+    assert locking == [(Project, project.pk), (Review, decision.pk)]
 
 
 def test_accepting_a_revision_leaves_older_rejected_and_draft_revisions_as_they_are(
