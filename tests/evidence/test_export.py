@@ -196,11 +196,11 @@ def test_export_queries_do_not_grow_with_examples(
     client.force_login(alice)
     make_example(project)
     with django_assert_num_queries(9) as one:
-        client.get(f"/projects/{project.pk}/export/")
+        assert client.get(f"/projects/{project.pk}/export/").status_code == 200
     for n in range(199):
         make_example(project, title=f"More {n}")
     with django_assert_num_queries(len(one.captured_queries)):
-        client.get(f"/projects/{project.pk}/export/")
+        assert client.get(f"/projects/{project.pk}/export/").status_code == 200
 
 
 def test_csv_export_imports_back_byte_identical(client, alice, project):

@@ -9,7 +9,9 @@ FACTS = "tagged Facts are missing, outdated or invented."
 
 
 def symptom_page(client, run) -> str:
-    return client.get(f"/wizard/runs/{run.pk}/q/symptom/").content.decode()
+    response = client.get(f"/wizard/runs/{run.pk}/q/symptom/")
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_an_example_added_in_the_app_changes_the_next_prefill(client, alice, project, run):
