@@ -4,8 +4,11 @@ project's id, and an import started or run twice."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from decisions.evidence.imports.run import import_choose, import_run
 from decisions.evidence.imports.tasks import import_start
@@ -49,7 +52,7 @@ def test_a_file_one_byte_over_the_size_limit_is_refused(logged_in, project, sett
     settings.IMPORT_MAX_BYTES = 1_500_000
     assert_refused(
         upload(logged_in, project, "over.csv", csv_of(1_500_001)),
-        "The file is 1.5 MB; the limit is 1.5 MB. Split it and import the parts",
+        "The file is larger than the limit of 1.5 MB (this upload is 1.5 MB).",
     )
 
 
@@ -157,7 +160,10 @@ def test_an_import_is_started_once(logged_in, project):
 def test_an_import_another_worker_claimed_is_not_run_again(logged_in, project):
     upload(logged_in, project, "claimed.csv", b"input,bad_output\na,b\n")
     example_import = ExampleImport.objects.get()
-    ExampleImport.objects.filter(pk=example_import.pk).update(status=ImportStatus.RUNNING)
+    # Claimed by a worker that still holds its lease.
+    ExampleImport.objects.filter(pk=example_import.pk).update(
+        status=ImportStatus.RUNNING, lease_expires_at=timezone.now() + timedelta(minutes=5)
+    )
     assert import_run(example_import_id=example_import.pk) == ImportStatus.RUNNING
     assert FailedExample.objects.count() == 0
     assert ExampleImport.objects.get().status == ImportStatus.RUNNING
