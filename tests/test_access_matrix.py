@@ -94,6 +94,8 @@ MATRIX: dict[str, list] = {
     "projects:import_detail": [Scoped("get", EDIT, ok(200))],
     "projects:export": [Scoped("get", READ, ok(200))],
     "projects:export_download": [Scoped("get", READ, ok(200))],
+    # Without a test set the experiment is refused with a message (422) once access is granted.
+    "projects:experiment_download": [Scoped("post", READ, ok(422))],
     # A POST without a share is refused with the form (422) once access is granted.
     "projects:test_set": [Scoped("get", READ, ok(200)), Scoped("post", EDIT, ok(422))],
     "projects:trials": [Scoped("get", READ, ok(200))],

@@ -19,6 +19,11 @@ urlpatterns = [
         name="import_detail",
     ),
     path("<id:project_id>/export/", export_views.export_page, name="export"),
+    path(
+        "<id:project_id>/export/experiment/",
+        export_views.experiment_download,
+        name="experiment_download",
+    ),
     path("<id:project_id>/trials/", trial_views.trials_page, name="trials"),
     path("<id:project_id>/trials/add/", trial_views.trial_add, name="trial_add"),
     path("<id:project_id>/trials/import/", trial_views.trial_import, name="trial_import"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from decisions.evidence.exports.experiment import INPUT_VARIABLE, MAX_MODELS, PROVIDER_ID
 from decisions.lib.forms import StatedLimitsMixin
 from decisions.projects.models import NOTES_MAX
 
@@ -19,3 +20,48 @@ class ExportForm(StatedLimitsMixin, forms.Form):
         if not self.is_bound or not self.is_valid():
             return ""
         return self.cleaned_data["system"]
+
+
+class ExperimentForm(StatedLimitsMixin, forms.Form):
+    """The prompt and the models the experiment runs on the test set."""
+
+    prompt = forms.CharField(
+        label="Your best prompt",
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Write {{input}} where each case's input goes; it is the only template in "
+        "the files. Up to 5,000 characters.",
+    )
+    models = forms.CharField(
+        label="Models to run it on",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="promptfoo provider ids, one a line, e.g. openai:gpt-4o and "
+        f"anthropic:messages:claude-sonnet-4-5; at most {MAX_MODELS}.",
+    )
+
+    def clean_prompt(self) -> str:
+        prompt = self.cleaned_data["prompt"]
+        if prompt.count(INPUT_VARIABLE) != 1:
+            raise forms.ValidationError(
+                f"Write {INPUT_VARIABLE} exactly once, where each case's input goes "
+                f"(it appears {prompt.count(INPUT_VARIABLE)} times)."
+            )
+        return prompt
+
+    def clean_models(self) -> tuple[str, ...]:
+        models = tuple(
+            dict.fromkeys(
+                line.strip() for line in self.cleaned_data["models"].split("\n") if line.strip()
+            )
+        )
+        if not models:
+            raise forms.ValidationError("Name at least one model.")
+        if len(models) > MAX_MODELS:
+            raise forms.ValidationError(f"That is {len(models)} models; the limit is {MAX_MODELS}.")
+        wrong = [model for model in models if not PROVIDER_ID.match(model)]
+        if wrong:
+            raise forms.ValidationError(
+                f"“{wrong[0][:60]}” is not a promptfoo provider id (like openai:gpt-4o): letters, "
+                "digits and . : / @ _ - only, no spaces."
+            )
+        return models

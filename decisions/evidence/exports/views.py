@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
+from decisions.evidence.exports.experiment import Experiment, experiment_zip
 from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan
-from decisions.evidence.exports.forms import ExportForm
+from decisions.evidence.exports.forms import ExperimentForm, ExportForm
 from decisions.evidence.test_set import project_split
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
@@ -27,6 +28,10 @@ def _plans(project):
 @require_GET
 def export_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     project, _ = get_project(request.user, project_id, Need.READ)
+    return _export_page(request, project)
+
+
+def _export_page(request, project, *, experiment_form=None, status=200) -> HttpResponse:
     form = ExportForm(request.GET or None)
     plans = _plans(project)
     context = {
@@ -36,8 +41,10 @@ def export_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "split": project_split(project),
         "query": request.GET.urlencode(),
         "total": plans[0].total,
+        "experiment_form": experiment_form or ExperimentForm(),
     }
-    status = 422 if form.is_bound and not form.is_valid() else 200
+    if form.is_bound and not form.is_valid():
+        status = 422
     return render(request, "evidence/export.html", context, status=status)
 
 
@@ -70,6 +77,33 @@ def export_download(
         name += f"-{part}"
     response = HttpResponse(body, content_type=plan.target.content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{plan.target.filename_suffix}"'
+    return response
+
+
+@login_required
+@require_POST
+def experiment_download(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
+    """The promptfoo files that run the PM's best prompt on the named models over the test
+    set. A POST, since the prompt is too long for an address; it changes nothing."""
+    project, _ = get_project(request.user, project_id, Need.READ)
+    form = ExperimentForm(request.POST)
+    split = project_split(project)
+    if not split.chosen or not split.held_out:
+        return _refuse(
+            request, project, "Choose the test set first: the experiment runs on it alone."
+        )
+    if not form.is_valid():
+        return _export_page(request, project, experiment_form=form, status=422)
+    experiment = Experiment(
+        project_name=project.name,
+        test_set_version=split.test_set.version,
+        prompt=form.cleaned_data["prompt"],
+        models=form.cleaned_data["models"],
+    )
+    examples = project.examples.filter(in_test_set=True).order_by("pk")
+    response = HttpResponse(experiment_zip(experiment, list(examples)), "application/zip")
+    name = f"{slugify(project.name) or 'project'}-experiment.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

@@ -1,0 +1,89 @@
+"""The experiment that would settle the decision, ready to run: a promptfoo configuration that
+runs the PM's best prompt on the models they name, over the project's test set.
+
+`promptfoo eval -c promptfooconfig.yaml --output results.json` runs it; the results file imports
+back as trials, one per model, with each case's group kept (trials/parse.py).
+
+Every value from the project travels as data: each test holds its input and expected output
+in `vars`, and the only templates are ours (`{{input}}` in the prompt, `{{expected}}` in the
+one assertion), so nothing a customer wrote is read as a template or as an assertion. Every
+string is written as a JSON string, which YAML reads as the same double-quoted text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from decisions.evidence.models import FailedExample
+
+INPUT_VARIABLE = "{{input}}"
+MAX_MODELS = 10
+# promptfoo provider ids: "openai:gpt-4o", "anthropic:messages:claude-sonnet-4-5",
+# "bedrock:us.amazon.nova-pro-v1:0", "ollama:chat:llama3.1:8b".
+PROVIDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,199}$")
+
+
+@dataclass(frozen=True)
+class Experiment:
+    project_name: str
+    test_set_version: int
+    prompt: str
+    models: tuple[str, ...]
+
+
+def case_id(example: FailedExample) -> str:
+    return f"example-{example.pk}"
+
+
+def _text(value: str) -> str:
+    """A YAML scalar holding exactly `value`: a JSON string is a YAML double-quoted scalar."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def config_yaml(experiment: Experiment) -> str:
+    description = f"{experiment.project_name}, test set v{experiment.test_set_version}"
+    lines = [
+        f"# The experiment for {experiment.project_name}: test set version "
+        f"{experiment.test_set_version}, made by Prompt or Model?",
+        "# Run: promptfoo eval -c promptfooconfig.yaml --output results.json",
+        "# Then import results.json on the project's trials page (group cases by: group).",
+        f"description: {_text(description)}",
+        "prompts:",
+        "  - file://prompt.txt",
+        "providers:",
+        *(f"  - id: {_text(model)}" for model in experiment.models),
+        "tests: file://tests.yaml",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def tests_yaml(examples: Sequence[FailedExample]) -> str:
+    lines = []
+    for example in examples:
+        lines += [
+            f"- description: {_text(case_id(example))}",
+            "  vars:",
+            f"    input: {_text(example.input_text)}",
+            f"    expected: {_text(example.expected_output)}",
+            "  assert:",
+            "    - type: equals",
+            '      value: "{{expected}}"',
+            "  metadata:",
+            f"    group: {_text(example.failure_type_short())}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def experiment_zip(experiment: Experiment, examples: Sequence[FailedExample]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("promptfooconfig.yaml", config_yaml(experiment))
+        archive.writestr("prompt.txt", experiment.prompt)
+        archive.writestr("tests.yaml", tests_yaml(examples))
+    return buffer.getvalue()
