@@ -8,9 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from decisions.evidence.imports.run import import_choose, import_run
+from decisions.evidence.imports.parse import ImportRefused
+from decisions.evidence.imports.run import import_choose, import_create, import_run
 from decisions.evidence.imports.tasks import import_start
 from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
 from decisions.projects.models import Project
@@ -182,3 +184,14 @@ def test_the_mapping_of_an_import_that_has_started_is_kept(logged_in, project):
         )
     kept = ExampleImport.objects.get().mapping
     assert kept == {"input_text": "input", "bad_output": "bad_output"}
+
+
+def test_the_import_service_holds_the_size_limit_on_its_own(project, alice, settings):
+    """The upload handler refuses first on the web; the service holds the limit on its own
+    for any other caller (a task, a command)."""
+    settings.IMPORT_MAX_BYTES = 21
+    over = SimpleUploadedFile("over.csv", b"input,bad_output\na,bc\n")  # 22 bytes
+    with pytest.raises(ImportRefused):
+        import_create(project=project, user=alice, upload=over)
+    exact = SimpleUploadedFile("exact.csv", b"input,bad_output\na,b\n")  # 21 bytes
+    assert import_create(project=project, user=alice, upload=exact).row_count == 1
