@@ -30,7 +30,7 @@ class ExperimentForm(StatedLimitsMixin, forms.Form):
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Write {{input}} where each case's input goes; it is the only template in "
-        "the files. Up to 5,000 characters.",
+        "the files.",
     )
     models = forms.CharField(
         label="Models to run it on",
