@@ -89,3 +89,30 @@ def chosen_message(project) -> str:
         f"Test set version {split.test_set.version}: {split.held_out} held out, "
         f"{split.training} for training."
     )
+
+
+# "Group by" names that read a field of the test-set example a case is about, when the file
+# itself carries no group: the case id is "example-<id>" (our experiment's) or its title.
+EXAMPLE_FIELDS = {"example.failure_type": "failure_type", "example.severity": "severity"}
+
+
+def groups_from_examples(project: Project, case_ids: list[str], group_by: str) -> dict[str, str]:
+    """{case id: the named field of the test-set example the case names}; cases naming no
+    test-set example are left without a group."""
+    field = EXAMPLE_FIELDS[group_by]
+    by_id, by_title = {}, {}
+    for example in project.examples.filter(in_test_set=True).only(
+        "pk", "title", "failure_type", "severity"
+    ):
+        label = (
+            example.failure_type_short()
+            if field == "failure_type"
+            else (example.get_severity_display())
+        )
+        by_id[f"example-{example.pk}"] = label
+        by_title.setdefault(example.title, label)
+    return {
+        case: by_id.get(case) or by_title.get(case)
+        for case in case_ids
+        if by_id.get(case) or by_title.get(case)
+    }

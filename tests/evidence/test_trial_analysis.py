@@ -155,3 +155,36 @@ def test_trials_page_queries_do_not_grow_with_cases(
     with django_assert_max_num_queries(12):
         response = logged_in.get(f"/projects/{project.pk}/trials/")
     assert response.status_code == 200
+
+
+def test_cases_can_take_their_group_from_the_test_set_examples_they_name(logged_in, alice, project):
+    from decisions.evidence import services
+    from tests.conftest import make_example
+
+    tone = make_example(project, title="Too stiff", failure_type="tone")
+    facts = make_example(project, title="Wrong policy", failure_type="facts", severity="high")
+    services.test_set_choose(project=project, user=alice, example_ids=[tone.pk, facts.pk])
+    content = f"case_id,pass\nexample-{tone.pk},pass\nWrong policy,fail\nunknown,pass\n".encode()
+    response = import_trial(
+        logged_in, project, "cases.csv", content, group_by="example.failure_type", label="v1"
+    )
+    assert response.status_code == 302
+    assert PromptTrial.objects.get().case_groups == {
+        f"example-{tone.pk}": "Tone or style",
+        "Wrong policy": "Facts",
+    }
+    import_trial(logged_in, project, "cases.csv", content, group_by="example.severity", label="v2")
+    assert PromptTrial.objects.get(label="v2").case_groups == {
+        f"example-{tone.pk}": "Medium",
+        "Wrong policy": "High",
+    }
+
+
+def test_grouping_by_examples_when_no_case_names_one_is_refused(logged_in, project):
+    content = b"case_id,pass\nc1,pass\n"
+    response = import_trial(
+        logged_in, project, "cases.csv", content, group_by="example.failure_type", label="v1"
+    )
+    assert response.status_code == 422
+    assert "No case id names an example of the test set" in response.content.decode()
+    assert not PromptTrial.objects.exists()

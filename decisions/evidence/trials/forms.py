@@ -66,7 +66,9 @@ class TrialFileForm(forms.Form):
         max_length=100,
         required=False,
         help_text="Optional: the var or metadata field that says a case's group (a class, a "
-        "language, a customer tier), e.g. language.",
+        "language, a customer tier), e.g. language; or example.failure_type or "
+        "example.severity to read it from the test-set example each case names (example-<id> "
+        "or its title).",
     )
 
 

@@ -4,6 +4,7 @@ and comparing two trials case by case."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from decisions.evidence import services
 from decisions.evidence.aggregate import project_trials
 from decisions.evidence.imports.parse import ImportRefused, Problem, grouped
 from decisions.evidence.models import MAX_TRIAL_CASES, PromptTrial, TrialSource
-from decisions.evidence.test_set import project_split
+from decisions.evidence.test_set import EXAMPLE_FIELDS, groups_from_examples, project_split
 from decisions.evidence.trials.analysis import trials_analysis
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
@@ -104,13 +105,17 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     problems = []
     if form.is_valid() and file_form.is_valid():
         upload = file_form.cleaned_data["file"]
+        group_by = file_form.cleaned_data["group_by"].strip()
+        from_examples = group_by in EXAMPLE_FIELDS
         try:
             runs = read_trial_file(
                 upload.read(settings.IMPORT_MAX_BYTES + 1),
                 upload.name,
                 max_bytes=settings.IMPORT_MAX_BYTES,
-                group_by=file_form.cleaned_data["group_by"].strip(),
+                group_by="" if from_examples else group_by,
             )
+            if from_examples:
+                runs = [_grouped_by_examples(project, results, group_by) for results in runs]
             trials = [
                 _imported_trial(form, results, upload.name, project, several=len(runs) > 1)
                 for results in runs
@@ -132,6 +137,20 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         file_form=file_form,
         problem_groups=grouped(problems),
     )
+
+
+def _grouped_by_examples(project: Project, results, group_by: str):
+    groups = groups_from_examples(project, list(results.results), group_by)
+    if not groups:
+        raise ImportRefused(
+            [
+                Problem(
+                    "No case id names an example of the test set (example-<id>, or its "
+                    f"title), so nothing can be grouped by {group_by}."
+                )
+            ]
+        )
+    return dataclasses.replace(results, groups=groups)
 
 
 def _imported_message(trials: list[PromptTrial]) -> str:
