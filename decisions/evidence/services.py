@@ -134,7 +134,8 @@ def test_set_choose(
             refused = held - set(eligible)
             if refused:
                 raise ValidationError(
-                    f"{len(refused)} of the chosen examples have no expected output, so they "
+                    f"{len(refused)} of the chosen examples "
+                    f"{'has' if len(refused) == 1 else 'have'} no expected output, so they "
                     "cannot be test cases: add one to each, or leave them out."
                 )
             method, share_percent = TestSetMethod.MANUAL, None

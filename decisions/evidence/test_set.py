@@ -116,3 +116,19 @@ def groups_from_examples(project: Project, case_ids: list[str], group_by: str) -
         for case in case_ids
         if by_id.get(case) or by_title.get(case)
     }
+
+
+@dataclass(frozen=True)
+class Change:
+    """What choosing a share would move: test cases that would become training data, and
+    training examples that would become test cases."""
+
+    to_training: int
+    to_test_set: int
+
+
+def share_change(project: Project, share_percent: int) -> Change:
+    eligible = list(candidates(project).values_list("pk", flat=True))
+    held = set(project.examples.filter(in_test_set=True).values_list("pk", flat=True))
+    new = share_of(eligible, share_percent)
+    return Change(to_training=len(held - new), to_test_set=len(new - held))

@@ -159,8 +159,16 @@ def next_steps(definition: Definition, result: Result, evidence: Evidence) -> li
 
 
 def training_method_step(evidence: Evidence) -> str:
-    """Which fine-tuning method the recorded examples support, with their numbers."""
-    pairs = evidence.with_expected_output
+    """Which fine-tuning method the recorded examples support, with their numbers: never the
+    examples held out as the test set, which measure the result."""
+    held = evidence.test_set_size
+    pairs = evidence.with_expected_output if held is None else evidence.training_count
+    if held and not pairs:
+        return (
+            f"Every example with an expected output is in the test set ({held}): collect "
+            "reviewed examples outside it to train on, and keep the test set to measure the "
+            "result."
+        )
     if not pairs:
         return (
             "No example records an expected output yet: write the right output for each "
@@ -168,8 +176,9 @@ def training_method_step(evidence: Evidence) -> str:
             "its bad output beside it, a preference pair (DPO) as well."
         )
     examples = f"{pairs} example{'s' if pairs != 1 else ''}"
+    outside = f" outside the test set (its {held} stay out, to measure the result)" if held else ""
     return (
-        f"Method: supervised fine-tuning on the {examples} with an expected output; since "
-        f"each also records the bad output, the same {examples} make preference pairs (DPO) "
-        "to train on as well."
+        f"Method: supervised fine-tuning on the {examples} with an expected output{outside}; "
+        f"since each also records the bad output, the same {examples} make preference pairs "
+        "(DPO) to train on as well."
     )

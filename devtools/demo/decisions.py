@@ -285,7 +285,8 @@ def contract_test_set(project: Project, user) -> None:
     ):
         results, groups = {}, {}
         for number in range(1, 61):
-            case = f"contract-{number:02d}"
+            # The case ids promptfoo gets from the experiment export: its output compares.
+            case = f"example-{examples[number - 1]}"
             in_group = 0 if number <= 30 else 1
             position = number if number <= 30 else number - 30
             results[case] = position <= passed[in_group]

@@ -12,6 +12,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from decisions.evidence import services
+from decisions.evidence.exports.forms import ExperimentForm
 from decisions.evidence.models import PromptTrial
 from tests.conftest import make_example
 
@@ -32,7 +33,11 @@ def test_set(project, alice):
 
 
 def download(client, project, **data):
-    values = {"prompt": PROMPT, "models": "openai:gpt-4o\nanthropic:messages:claude-sonnet-4-5"}
+    values = {
+        "prompt": PROMPT,
+        "models": "openai:gpt-4o\nanthropic:messages:claude-sonnet-4-5",
+        "assertion": "equals",
+    }
     values.update(data)
     return client.post(f"/projects/{project.pk}/export/experiment/", values)
 
@@ -78,8 +83,10 @@ def test_every_value_is_data_and_the_only_templates_are_ours(client, alice, proj
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("prompt", "No variable here", "Write {{input}} exactly once"),
-        ("prompt", "{{input}} and {{input}}", "(it appears 2 times)"),
+        ("prompt", "No variable here", "Write {{input}} where each case&#x27;s input goes"),
+        ("prompt", "{{input}} in {{language}}", "Only {{input}} may be a template"),
+        ("prompt", "{% if x %}{{input}}{% endif %}", "Only {{input}} may be a template"),
+        ("assertion", "javascript", "Select a valid choice."),
         ("models", "", "This field is required."),
         ("models", "openai gpt-4o", "“openai gpt-4o” is not a promptfoo provider id"),
         (
@@ -156,3 +163,21 @@ def test_its_output_imports_back_as_one_trial_per_model_with_groups(
         f"example-{plain.pk}": "Facts",
     }
     assert trials["openai:gpt-4o"].cost_per_1k_requests == 4
+
+
+def test_a_grader_judges_each_case_against_its_expected_output_by_default(
+    client, alice, project, test_set
+):
+    client.force_login(alice)
+    tests = yaml.safe_load(
+        files_of(download(client, project, assertion="llm-rubric", prompt="Q: {{ input }}"))[
+            "tests.yaml"
+        ]
+    )
+    assert tests[0]["assert"] == [
+        {
+            "type": "llm-rubric",
+            "value": "The output says what this expected answer says, in any words: {{expected}}",
+        }
+    ]
+    assert ExperimentForm().fields["assertion"].initial == "llm-rubric"

@@ -74,7 +74,7 @@ def test_examples_added_later_go_to_training_until_the_pm_chooses_again(project,
 
 def test_examples_without_an_expected_output_cannot_be_test_cases(project, alice):
     open_case = make_example(project, expected_output="")
-    with pytest.raises(Exception, match="1 of the chosen examples have no expected output"):
+    with pytest.raises(Exception, match="1 of the chosen examples has no expected output"):
         services.test_set_choose(project=project, user=alice, example_ids=[open_case.pk])
     assert not TestSet.objects.filter(project=project).exists()
 
@@ -138,8 +138,13 @@ def test_changing_the_test_set_asks_first_and_names_the_trials_it_leaves(
     asked = client.post(f"/projects/{project.pk}/test-set/", {"share_percent": 30})
     assert asked.status_code == 200
     html = asked.content.decode()
-    assert "This changes the test set: 1 trial were measured on version 1" in html
+    assert "This changes the test set: 1 trial was measured on version 1" in html
     assert "<li>v3 on gpt-4o</li>" in html
+    # 20 % held out 8 of the 40; 30 % holds out those 8 and 4 more (the ranking is one).
+    assert (
+        "With this share, <strong>0</strong> examples now in the test set would go to training, "
+        "and 4 now for training would be held out."
+    ) in html
     assert project.examples.filter(in_test_set=True).count() == 8  # unchanged
 
     confirmed = client.post(

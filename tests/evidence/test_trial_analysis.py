@@ -188,3 +188,29 @@ def test_grouping_by_examples_when_no_case_names_one_is_refused(logged_in, proje
     assert response.status_code == 422
     assert "No case id names an example of the test set" in response.content.decode()
     assert not PromptTrial.objects.exists()
+
+
+def test_trials_that_share_no_case_are_not_compared(logged_in, project):
+    make_trial(project, "v1", {f"c{n}": n < 20 for n in range(40)})
+    make_trial(project, "other cases", {f"x{n}": n < 30 for n in range(40)})
+    html = logged_in.get(f"/projects/{project.pk}/trials/").content.decode()
+    assert "on the 0 cases both ran" not in html
+    assert "data-verdict=" not in html
+
+
+def test_one_model_spelt_two_ways_is_one_row_with_its_monthly_cost(logged_in, project):
+    Project.objects.filter(pk=project.pk).update(monthly_requests=10_000)
+    make_trial(project, "v1", {"a": True, "b": False}, model_name="GPT-4o",
+               cost_per_1k_requests=Decimal("5.00"))  # fmt: skip
+    make_trial(project, "v2", {"a": True, "b": True}, model_name="openai:gpt-4o",
+               cost_per_1k_requests=Decimal("5.00"))  # fmt: skip
+    make_trial(project, "v2 mini", {"a": True, "b": False}, model_name="openai:gpt-4o-mini",
+               cost_per_1k_requests=Decimal("0.30"))  # fmt: skip
+    make_trial(project, "v2 claude", {"a": False, "b": True}, model_name="anthropic:claude",
+               cost_per_1k_requests=Decimal("3.00"))  # fmt: skip
+    html = logged_in.get(f"/projects/{project.pk}/trials/").content.decode()
+    assert html.count("<tr data-model=") == 3
+    assert '<tr data-model="openai:gpt-4o">' in html  # its best trial names it
+    # 10,000 requests a month at $5, $0.30 and $3 per 1,000.
+    assert "A month at 10,000 requests" in html
+    assert "$50.00" in html and "$3.00</td></tr>" in html and "$30.00" in html

@@ -135,3 +135,35 @@ def test_evidence_from_dict_refuses_unknown_ids():
         Evidence.from_dict({"techniques_tried": ["magic"]})
     with pytest.raises(ValueError, match="whole numbers"):
         Evidence.from_dict({"failure_counts": {"facts": -1}})
+
+
+def test_the_training_method_counts_only_examples_outside_the_test_set():
+    from decisions.flowchart.explain import training_method_step
+
+    evidence = Evidence({"domain": 68}, with_expected_output=68, test_set_size=60, training_count=8)
+    assert training_method_step(evidence) == (
+        "Method: supervised fine-tuning on the 8 examples with an expected output outside the "
+        "test set (its 60 stay out, to measure the result); since each also records the bad "
+        "output, the same 8 examples make preference pairs (DPO) to train on as well."
+    )
+
+
+def test_with_everything_held_out_the_method_asks_for_examples_to_train_on():
+    from decisions.flowchart.explain import training_method_step
+
+    evidence = Evidence({"domain": 5}, with_expected_output=5, test_set_size=5, training_count=0)
+    assert training_method_step(evidence).startswith(
+        "Every example with an expected output is in the test set (5)"
+    )
+
+
+@pytest.mark.parametrize(("size", "option"), [(49, "small"), (50, "ready"), (0, "none")])
+def test_the_test_set_prefill_reads_the_chosen_test_set(size, option):
+    from decisions.flowchart.evidence import suggested_test_set
+
+    evidence = Evidence(
+        {"facts": 80}, with_expected_output=80, test_set_size=size, training_count=1
+    )
+    prefill = suggested_test_set(evidence)
+    assert prefill.option_id == option
+    assert prefill.reason.startswith("The project's test set holds out ")

@@ -18,6 +18,7 @@ from decisions.evidence.test_set import (
     chosen_message,
     needs_confirmation,
     project_split,
+    share_change,
     trials_on_current_test_set,
 )
 from decisions.lib.htmx import HtmxHttpRequest
@@ -33,10 +34,12 @@ def test_set_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
     split = project_split(project)
     initial = {"share_percent": split.test_set.share_percent} if split.chosen else None
     form = TestSetForm(request.POST or None, initial=initial)
-    stranded, status = [], 200
+    stranded, change, status = [], None, 200
     if request.method == "POST" and form.is_valid():
         stranded = needs_confirmation(project, form.cleaned_data["confirmed_version"])
-        if not stranded:
+        if stranded:
+            change = share_change(project, form.cleaned_data["share_percent"])
+        else:
             try:
                 services.test_set_choose(
                     project=project,
@@ -57,6 +60,7 @@ def test_set_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "split": split,
         "form": form,
         "stranded": stranded,
+        "change": change,
         "trials_on_it": trials_on_current_test_set(project),
     }
     return render(request, "evidence/test_set.html", context, status=status)

@@ -1,5 +1,6 @@
 """The experiment that would settle the decision, ready to run: a promptfoo configuration that
-runs the PM's best prompt on the models they name, over the project's test set.
+runs the PM's best prompt on the models they name, over the project's test set, each case
+judged as the PM chooses (a grader model, "contains" or an exact match).
 
 `promptfoo eval -c promptfooconfig.yaml --output results.json` runs it; the results file imports
 back as trials, one per model, with each case's group kept (trials/parse.py).
@@ -22,6 +23,22 @@ from dataclasses import dataclass
 from decisions.evidence.models import FailedExample
 
 INPUT_VARIABLE = "{{input}}"
+# {{input}} as promptfoo's Nunjucks reads it, spaces allowed; any other tag is refused.
+INPUT_TAG = re.compile(r"\{\{\s*input\s*\}\}")
+OTHER_TAG = re.compile(r"\{\{|\{%|\{#")
+# How each case is judged against its expected output: the value is ours, the text a var.
+ASSERTIONS = {
+    "llm-rubric": (
+        "A grader model judges it against the expected output (needs a grader: OpenAI by "
+        "default in promptfoo)",
+        "The output says what this expected answer says, in any words: {{expected}}",
+    ),
+    "icontains": ("It contains the expected output, in any case", "{{expected}}"),
+    "equals": (
+        "It is exactly the expected output (only for fixed labels or codes)",
+        "{{expected}}",
+    ),
+}
 MAX_MODELS = 10
 # promptfoo provider ids: "openai:gpt-4o", "anthropic:messages:claude-sonnet-4-5",
 # "bedrock:us.amazon.nova-pro-v1:0", "ollama:chat:llama3.1:8b".
@@ -34,6 +51,7 @@ class Experiment:
     test_set_version: int
     prompt: str
     models: tuple[str, ...]
+    assertion: str = "llm-rubric"
 
 
 def case_id(example: FailedExample) -> str:
@@ -63,7 +81,8 @@ def config_yaml(experiment: Experiment) -> str:
     return "\n".join(lines)
 
 
-def tests_yaml(examples: Sequence[FailedExample]) -> str:
+def tests_yaml(examples: Sequence[FailedExample], assertion: str = "llm-rubric") -> str:
+    _, value = ASSERTIONS[assertion]
     lines = []
     for example in examples:
         lines += [
@@ -72,8 +91,8 @@ def tests_yaml(examples: Sequence[FailedExample]) -> str:
             f"    input: {_text(example.input_text)}",
             f"    expected: {_text(example.expected_output)}",
             "  assert:",
-            "    - type: equals",
-            '      value: "{{expected}}"',
+            f"    - type: {assertion}",
+            f"      value: {_text(value)}",
             "  metadata:",
             f"    group: {_text(example.failure_type_short())}",
         ]
@@ -85,5 +104,5 @@ def experiment_zip(experiment: Experiment, examples: Sequence[FailedExample]) ->
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("promptfooconfig.yaml", config_yaml(experiment))
         archive.writestr("prompt.txt", experiment.prompt)
-        archive.writestr("tests.yaml", tests_yaml(examples))
+        archive.writestr("tests.yaml", tests_yaml(examples, experiment.assertion))
     return buffer.getvalue()

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from decisions.evidence.exports.experiment import INPUT_VARIABLE, MAX_MODELS, PROVIDER_ID
+from decisions.evidence.exports.experiment import (
+    ASSERTIONS,
+    INPUT_TAG,
+    INPUT_VARIABLE,
+    MAX_MODELS,
+    OTHER_TAG,
+    PROVIDER_ID,
+)
 from decisions.lib.forms import StatedLimitsMixin
 from decisions.projects.models import NOTES_MAX
 
@@ -29,8 +36,8 @@ class ExperimentForm(StatedLimitsMixin, forms.Form):
         label="Your best prompt",
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Write {{input}} where each case's input goes; it is the only template in "
-        "the files.",
+        help_text="Write {{input}} where each case's input goes (more than once if you like); "
+        "it is the only template in the files.",
     )
     models = forms.CharField(
         label="Models to run it on",
@@ -39,12 +46,23 @@ class ExperimentForm(StatedLimitsMixin, forms.Form):
         f"anthropic:messages:claude-sonnet-4-5; at most {MAX_MODELS}.",
     )
 
+    assertion = forms.ChoiceField(
+        label="A case passes when",
+        choices=[(key, label) for key, (label, _) in ASSERTIONS.items()],
+        initial="llm-rubric",
+        widget=forms.RadioSelect,
+    )
+
     def clean_prompt(self) -> str:
         prompt = self.cleaned_data["prompt"]
-        if prompt.count(INPUT_VARIABLE) != 1:
+        if not INPUT_TAG.search(prompt):
             raise forms.ValidationError(
-                f"Write {INPUT_VARIABLE} exactly once, where each case's input goes "
-                f"(it appears {prompt.count(INPUT_VARIABLE)} times)."
+                f"Write {INPUT_VARIABLE} where each case's input goes: the prompt has none."
+            )
+        if OTHER_TAG.search(INPUT_TAG.sub("", prompt)):
+            raise forms.ValidationError(
+                f"Only {INPUT_VARIABLE} may be a template: take out the other {{{{ }}}} or "
+                "{% %} tags, or the cases' text would be read as templates."
             )
         return prompt
 

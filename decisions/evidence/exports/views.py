@@ -99,6 +99,7 @@ def experiment_download(request: HtmxHttpRequest, project_id: int) -> HttpRespon
         test_set_version=split.test_set.version,
         prompt=form.cleaned_data["prompt"],
         models=form.cleaned_data["models"],
+        assertion=form.cleaned_data["assertion"],
     )
     examples = project.examples.filter(in_test_set=True).order_by("pk")
     response = HttpResponse(experiment_zip(experiment, list(examples)), "application/zip")

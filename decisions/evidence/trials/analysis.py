@@ -5,6 +5,7 @@ pass rate, cost and latency. The statistics are the flowchart's (flowchart/stati
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -57,10 +58,18 @@ class BestTrial:
 class ModelRow:
     model: str
     trial: PromptTrial  # its best trial
+    requests: int | None = None  # the project's monthly volume
 
     @property
     def rate(self) -> float:
         return self.trial.rate
+
+    @property
+    def monthly_cost(self) -> Decimal | None:
+        cost = self.trial.cost_per_1k_requests
+        if cost is None or not self.requests:
+            return None
+        return cost * self.requests / 1000
 
 
 @dataclass(frozen=True)
@@ -75,23 +84,29 @@ class MonthlyDifference:
         return f"{self.requests:,}"
 
 
+def model_key(model: str) -> str:
+    """One name per model however a tool spells it: "openai:gpt-4o" and "GPT-4o" are one."""
+    return re.sub(r"[^a-z0-9]", "", model.rsplit(":", 1)[-1].lower())
+
+
 def predecessor_rows(trials: list[PromptTrial]) -> list[PairedRow]:
-    """Each trial with per-case results against the latest earlier one on the same model."""
-    rows, last_on_model = [], {}
+    """Each trial with per-case results against the latest earlier one on the same model
+    that ran some of the same cases (trials on other cases cannot be compared)."""
+    rows, earlier_on_model = [], {}
     for trial in trials:
         if not trial.results:
             continue
-        earlier = last_on_model.get(trial.model_display)
-        if earlier is not None:
+        earlier_ones = earlier_on_model.setdefault(model_key(trial.model_display), [])
+        for earlier in reversed(earlier_ones):
             comparison = compare_paired(earlier.results, trial.results)
             counts = comparison.counts
-            needed = (
-                cases_to_detect(counts.first_only / counts.cases, counts.second_only / counts.cases)
-                if counts.cases
-                else None
-            )
-            rows.append(PairedRow(earlier, trial, comparison, needed))
-        last_on_model[trial.model_display] = trial
+            if counts.cases:
+                needed = cases_to_detect(
+                    counts.first_only / counts.cases, counts.second_only / counts.cases
+                )
+                rows.append(PairedRow(earlier, trial, comparison, needed))
+                break
+        earlier_ones.append(trial)
     return rows
 
 
@@ -115,14 +130,16 @@ def best_trial(trials: list[PromptTrial], pass_mark: float) -> BestTrial | None:
     return BestTrial(best, low, high, clears, needed)
 
 
-def model_rows(trials: list[PromptTrial]) -> list[ModelRow]:
-    """Each model's best trial, best pass rate first."""
+def model_rows(trials: list[PromptTrial], requests: int | None = None) -> list[ModelRow]:
+    """Each model's best trial, best pass rate first, with what it costs a month at the
+    project's volume when both are known."""
     best: dict[str, PromptTrial] = {}
     for trial in trials:
-        kept = best.get(trial.model_display)
+        key = model_key(trial.model_display)
+        kept = best.get(key)
         if kept is None or (trial.rate, trial.cases) > (kept.rate, kept.cases):
-            best[trial.model_display] = trial
-    rows = [ModelRow(model, trial) for model, trial in best.items()]
+            best[key] = trial
+    rows = [ModelRow(trial.model_display, trial, requests) for trial in best.values()]
     return sorted(rows, key=lambda row: -row.rate)
 
 
@@ -139,7 +156,7 @@ def monthly_difference(rows: list[ModelRow], requests: int | None) -> MonthlyDif
 def trials_analysis(project: Project, trials: list[PromptTrial]) -> dict:
     pass_mark = project.pass_mark / 100
     grouped_trial, groups = latest_groups(trials, pass_mark)
-    models = model_rows(trials)
+    models = model_rows(trials, project.monthly_requests)
     return {
         "paired_rows": predecessor_rows(trials),
         "grouped_trial": grouped_trial,
@@ -147,4 +164,7 @@ def trials_analysis(project: Project, trials: list[PromptTrial]) -> dict:
         "best": best_trial(trials, pass_mark),
         "model_rows": models if len(models) > 1 else [],
         "monthly": monthly_difference(models, project.monthly_requests),
+        "monthly_requests_text": f"{project.monthly_requests:,}"
+        if project.monthly_requests
+        else "",
     }
