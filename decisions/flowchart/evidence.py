@@ -187,14 +187,13 @@ def symptom_prefill(evidence: Evidence) -> Prefill | None:
 def suggested_test_set(evidence: Evidence) -> Prefill:
     """How big a test set the project has: the one it holds out once chosen, else the failed
     examples with an expected output, which could make one."""
-    if evidence.test_set_size is not None:
-        count = evidence.test_set_size
-        option = "ready" if count >= trials_module.TEST_SET_READY else "small" if count else "none"
-        return Prefill("test_set", option, f"The project's test set holds out {_examples(count)}.")
-    count = evidence.with_expected_output
+    chosen = evidence.test_set_size is not None
+    count = evidence.test_set_size if chosen else evidence.with_expected_output
     option = "ready" if count >= trials_module.TEST_SET_READY else "small" if count else "none"
-    verb = "has" if count == 1 else "have"
-    reason = f"{_examples(count)} {verb} an expected output."
+    if chosen:
+        reason = f"The project's test set holds out {_examples(count)}."
+    else:
+        reason = f"{_examples(count)} {'has' if count == 1 else 'have'} an expected output."
     return Prefill("test_set", option, reason)
 
 
