@@ -181,3 +181,10 @@ def test_a_grader_judges_each_case_against_its_expected_output_by_default(
         }
     ]
     assert ExperimentForm().fields["assertion"].initial == "llm-rubric"
+
+
+def test_the_export_page_title_is_plain_text(client, alice, project):
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.pk}/export/").content.decode()
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")]
+    assert title == "Export · Email drafter · Prompt or Model?"
