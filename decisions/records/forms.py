@@ -24,7 +24,9 @@ class TrackedStepForm(forms.Form):
     done = forms.BooleanField(required=False, label="Done")
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, step: TrackedStep, members, **kwargs) -> None:
+    def __init__(
+        self, *args, step: TrackedStep, members, owner_choices: list | None = None, **kwargs
+    ) -> None:
         kwargs.setdefault("auto_id", f"step-{step.index}-%s")
         kwargs.setdefault(
             "initial",
@@ -37,6 +39,10 @@ class TrackedStepForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = members
+        if owner_choices is not None:
+            # Drawn from one read of the team for every step's form on the page; the
+            # queryset still checks a posted owner.
+            self.fields["owner"].choices = owner_choices
         self.fields["owner"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["due_on"].widget.attrs["class"] = "form-control form-control-sm"
         self.fields["done"].widget.attrs["class"] = "form-check-input"

@@ -83,13 +83,20 @@ def step_rows(decision: Decision, membership, *, is_latest: bool) -> list[dict]:
     steps = list(decision.tracked_steps.select_related("owner", "done_by"))
     editable = membership.can_edit and is_latest
     members = membership.team.members.order_by("username") if editable else None
+    owner_choices = (
+        [("", "No owner"), *((person.pk, person.username) for person in members)]
+        if editable
+        else None
+    )
     today = timezone.localdate()
     rows = []
     for step in steps:
         rows.append(
             {
                 "step": step,
-                "form": TrackedStepForm(step=step, members=members) if editable else None,
+                "form": TrackedStepForm(step=step, members=members, owner_choices=owner_choices)
+                if editable
+                else None,
                 "overdue": bool(step.due_on and not step.is_done and step.due_on < today),
             }
         )

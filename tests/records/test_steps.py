@@ -161,3 +161,22 @@ def test_the_dashboard_shows_open_and_overdue_steps(client, alice, emily, decisi
     assert '#steps-heading">4</a> <span class="badge text-bg-danger">1 overdue</span>' in html
     first = html.index('<li class="py-1 border-bottom open-step">')
     assert '<span class="badge text-bg-danger">Overdue</span>' in html[first : first + 200]
+
+
+def test_the_report_reads_the_team_once_for_every_step_form(client, alice, project):
+    """Each step's owner menu lists the team: one read for the page, not one per step."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_example(project)
+    decision = save_decision(project, alice, "hybrid")
+    assert decision.tracked_steps.count() >= 3
+    client.force_login(alice)
+    url = f"/projects/{project.pk}/decisions/{decision.revision}/"
+    client.get(url)  # warm
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(url).status_code == 200
+    users = [q["sql"] for q in page.captured_queries if 'FROM "auth_user"' in q["sql"]]
+    # The session's user, the team for every step's owner menu, and the team for the review's
+    # people picker: three reads, however many steps (one per step before).
+    assert len(users) == 3
