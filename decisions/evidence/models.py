@@ -31,6 +31,11 @@ class FailedExample(models.Model):
     input_text = models.TextField(
         "input", max_length=OUTPUT_MAX, help_text="The prompt and context the model was given."
     )
+    # The input as a conversation when it came as one (OpenAI evals and chat JSONL, Langfuse,
+    # ShareGPT): [{"role": "system"|"user"|"assistant"|"tool", "content": "..."}], in order.
+    # Empty for a plain-text input. When set, input_text holds a readable rendering of it for
+    # search and the table; exports write the turns from here.
+    input_messages = models.JSONField("input as messages", default=list, blank=True)
     # Blank only for imported dataset items that carry the right answer but no failure yet;
     # the form asks for it.
     bad_output = models.TextField("bad output", max_length=OUTPUT_MAX, blank=True)
@@ -72,6 +77,12 @@ class FailedExample(models.Model):
             .labels()["failure_types_short"]
             .get(self.failure_type, self.failure_type)
         )
+
+    def chat_messages(self) -> list[dict[str, str]]:
+        """The input as chat turns: the saved conversation, or the text as one user turn."""
+        if self.input_messages:
+            return [dict(message) for message in self.input_messages]
+        return [{"role": "user", "content": self.input_text}]
 
     def technique_labels(self) -> list[str]:
         vocabulary = current_vocabulary()
