@@ -155,6 +155,8 @@ class ExampleImport(models.Model):
 class TrialSource(models.TextChoices):
     MANUAL = "manual", "Typed in"
     PROMPTFOO = "promptfoo", "promptfoo output"
+    BRAINTRUST = "braintrust", "Braintrust experiment"
+    LANGSMITH = "langsmith", "LangSmith experiment"
     CSV = "csv", "CSV of case results"
 
 
@@ -183,6 +185,11 @@ class PromptTrial(models.Model):
     note = models.TextField(max_length=NOTES_MAX, blank=True)
     # {case id: passed?}, kept when imported so two trials can be compared case by case.
     results = models.JSONField(default=dict, blank=True)
+    # A file that ran each case several times (promptfoo --repeat): how many runs, and each
+    # case's [runs passed, runs]. A case counts as passed in `results` when it passed in more
+    # than half of its runs (trials/promptfoo.py says why).
+    repeats = models.PositiveSmallIntegerField(default=1)
+    repeat_counts = models.JSONField(default=dict, blank=True)
     source = models.CharField(
         max_length=20, choices=TrialSource.choices, default=TrialSource.MANUAL
     )
@@ -231,6 +238,12 @@ class PromptTrial(models.Model):
     @property
     def rate(self) -> float:
         return self.passed / self.cases if self.cases else 0.0
+
+    def flaky_cases(self) -> list[str]:
+        """The cases that passed in some of their repeated runs and failed in others."""
+        return [
+            case for case, (passed, runs) in self.repeat_counts.items() if 0 < passed < runs
+        ]
 
 
 class TestSetMethod(models.TextChoices):

@@ -5,6 +5,7 @@ from django import forms
 
 from decisions.evidence.examples.forms import in_vocabulary_order, technique_field
 from decisions.evidence.models import PromptTrial
+from decisions.evidence.trials.scored import DEFAULT_PASS_AT, PassRule
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
 
 
@@ -58,18 +59,45 @@ class TrialForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
 class TrialFileForm(forms.Form):
     file = forms.FileField(
         label="Results file",
-        help_text="promptfoo's --output JSON, or a CSV with case_id and pass columns (and an "
+        help_text="promptfoo's --output file (JSON, JSONL or YAML; --repeat runs too), a "
+        "Braintrust experiment export (JSON or JSONL rows with scores), a LangSmith "
+        "experiment CSV (feedback.* columns), or a CSV with case_id and pass columns (and an "
         "optional group column).",
     )
     group_by = forms.CharField(
-        label="Group promptfoo cases by",
+        label="Group cases by",
         max_length=100,
         required=False,
-        help_text="Optional: the var or metadata field that says a case's group (a class, a "
-        "language, a customer tier), e.g. language; or example.failure_type or "
+        help_text="Optional: the var, metadata field or column that says a case's group (a "
+        "class, a language, a customer tier), e.g. language; or example.failure_type or "
         "example.severity to read it from the test-set example each case names (example-<id> "
         "or its title).",
     )
+    pass_score = forms.CharField(
+        label="Pass when this score",
+        max_length=100,
+        required=False,
+        help_text="For Braintrust scores and LangSmith feedback: the one that decides a pass, "
+        "e.g. Factuality or correctness. Leave empty when the file has only one.",
+    )
+    pass_at = forms.DecimalField(
+        label="is at least",
+        initial=DEFAULT_PASS_AT,
+        min_value=0,
+        max_value=1_000_000,
+        max_digits=12,
+        decimal_places=4,
+        required=False,
+        help_text="A case passes when its score is at or above this (0.5 unless you say: on a "
+        "0 to 1 scale, half right or better). True/false feedback needs no mark.",
+    )
+
+    def rule(self) -> PassRule:
+        at_least = self.cleaned_data.get("pass_at")
+        return PassRule(
+            score=self.cleaned_data["pass_score"].strip(),
+            at_least=DEFAULT_PASS_AT if at_least is None else at_least,
+        )
 
 
 class PassMarkForm(forms.Form):

@@ -1,18 +1,21 @@
-"""Reading a trial's case-by-case results from an eval tool: promptfoo's `--output` JSON, or a
-plain CSV of case id and pass/fail. One file is one trial; a file that is not one refuses whole,
-with the row or the reason."""
+"""Reading a trial's case-by-case results from the file an eval tool wrote: promptfoo's
+`--output` (JSON, JSONL or YAML, `--repeat` runs included), Braintrust experiment rows, a
+LangSmith experiment CSV, or a plain CSV of case id and pass/fail. A file that is none of these
+is refused whole, with a message about what it is; a file of these with a bad row is refused
+whole, with the row."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import yaml
 
 from decisions.evidence.imports.parse import ImportRefused, Problem, decode_utf8
-from decisions.flowchart.statistics import percentile_95
-from decisions.projects.models import TITLE_MAX
+from decisions.evidence.trials import promptfoo, scored
+from decisions.evidence.trials.results import TrialResults, one_line
+from decisions.evidence.trials.scored import PassRule
 
 PASS_WORDS = {"pass", "passed", "true", "1", "yes", "y", "ok"}
 FAIL_WORDS = {"fail", "failed", "false", "0", "no", "n", "error"}
@@ -25,125 +28,123 @@ TOO_DEEP = (
     f"The JSON nests deeper than {MAX_JSON_DEPTH} levels; promptfoo's output nests fewer than "
     "ten. Export the results again with promptfoo eval --output results.json."
 )
-
-
-@dataclass(frozen=True)
-class TrialResults:
-    results: dict[str, bool]  # case id -> passed
-    model: str = ""  # what the file says ran, when it says
-    label: str = ""
-    groups: dict[str, str] = field(default_factory=dict)  # case id -> group, where known
-    # From promptfoo's per-result `cost` (dollars) and `latencyMs`, when the file has them.
-    cost_per_1k: Decimal | None = None
-    p95_latency_ms: int | None = None
-
-    @property
-    def cases(self) -> int:
-        return len(self.results)
-
-    @property
-    def passed(self) -> int:
-        return sum(self.results.values())
+# Fields that say a row is an example to learn from or test on, not a verdict on one.
+EXAMPLE_FIELDS = ("messages", "conversations", "instruction", "input", "inputs", "expected",
+                  "ideal", "chosen", "preferred_output", "vars")  # fmt: skip
+WHAT_A_TRIAL_READS = (
+    "A trial reads promptfoo's --output file (JSON, JSONL or YAML), Braintrust experiment rows "
+    "(each with scores), a LangSmith experiment CSV (with feedback columns) or a CSV of "
+    "case_id and pass."
+)
 
 
 def read_trial_file(
-    raw: bytes, filename: str, *, max_bytes: int, group_by: str = ""
+    raw: bytes, filename: str, *, max_bytes: int, group_by: str = "", rule: PassRule | None = None
 ) -> list[TrialResults]:
     """The trials in the file: one per prompt and model a promptfoo output ran (the file of an
-    experiment on several models makes one trial per model), one for a CSV. `group_by` names
-    the promptfoo var or metadata field that groups its cases (a CSV groups by its column)."""
+    experiment on several models makes one trial per model), one for the other formats.
+    `group_by` names the var, metadata field or column that groups the cases; `rule` says
+    which score decides a pass where the tool scores rather than passes."""
     if len(raw) > max_bytes:
         raise ImportRefused(
             [Problem(f"The file is {len(raw):,} bytes; the limit is {max_bytes:,}.")]
         )
     if b"\x00" in raw:
         raise ImportRefused([Problem("The file holds a NUL byte: export it as JSON or CSV.")])
-    text = decode_utf8(raw)
-    looks_json = filename.lower().endswith(".json") or text.lstrip().startswith("{")
-    trials = _promptfoo(text, group_by) if looks_json else [_csv(text)]
+    rule = rule or PassRule()
+    if group_by:
+        rule = PassRule(rule.score, rule.at_least, group_by)
+    trials = _read(decode_utf8(raw), filename, rule)
     if not any(trial.results for trial in trials):
         raise ImportRefused([Problem("The file holds no test results.")])
     return trials
 
 
-def _promptfoo(text: str, group_by: str = "") -> list[TrialResults]:
-    rows = _promptfoo_rows(_load_json(text))
-    problems = [
-        Problem(message, f"Result {index}")
-        for index, row in enumerate(rows, start=1)
-        for message in _shape_problems(row)
-    ]
-    if problems:
-        raise ImportRefused(problems)
-    runs: dict[tuple[str, str], list[tuple[int, dict]]] = {}
-    for index, row in enumerate(rows, start=1):
-        runs.setdefault((_prompt_of(row), _provider_of(row)), []).append((index, row))
-    return [
-        _promptfoo_run(prompt, provider, numbered, group_by)
-        for (prompt, provider), numbered in runs.items()
-    ]
+def _read(text: str, filename: str, rule: PassRule) -> list[TrialResults]:
+    suffix = PurePath(filename.lower()).suffix
+    if suffix in (".yaml", ".yml"):
+        return _from_document(_load_yaml(text), "YAML file", rule)
+    if text.lstrip()[:1] in ("{", "[") or suffix in (".json", ".jsonl"):
+        rows = _json_lines(text) if _is_json_lines(text, suffix) else None
+        if rows is not None:
+            return _from_rows(rows, "JSON Lines file", rule)
+        return _from_document(_load_json(text), "JSON file", rule)
+    return [_csv(text, rule)]
 
 
-def _promptfoo_run(
-    prompt: str, provider: str, numbered: list[tuple[int, dict]], group_by: str
-) -> TrialResults:
-    """One prompt on one model: its cases, each passed or failed."""
-    problems = []
-    results: dict[str, bool] = {}
-    for index, row in numbered:
-        case = _case_of(row, index)
-        passed = row.get("success")
-        if passed is None:
-            passed = (row.get("gradingResult") or {}).get("pass")
-        if not isinstance(passed, bool):
-            problems.append(Problem("has no pass or fail (success).", f"Result {index}"))
-            continue
-        if case in results:
-            problems.append(Problem(f"repeats the case “{case}”.", f"Result {index}"))
-            continue
-        results[case] = passed
-    if problems:
-        raise ImportRefused(problems)
-    rows = [row for _, row in numbered]
-    groups = _promptfoo_groups(numbered, group_by) if group_by else {}
-    return TrialResults(
-        results, model=provider, label=prompt, groups=groups, **_cost_and_latency(rows)
+def _from_document(document, kind: str, rule: PassRule) -> list[TrialResults]:
+    if isinstance(document, dict) and "results" in document:
+        return promptfoo.promptfoo_trials(promptfoo.results_of_document(document), rule.group_by)
+    if isinstance(document, list) and document and all(isinstance(r, dict) for r in document):
+        return _from_rows(document, kind, rule)
+    if isinstance(document, dict):
+        raise ImportRefused([_not_results(kind, list(document))])
+    raise ImportRefused(
+        [
+            Problem(
+                "This is not promptfoo output: it has no list of results "
+                "(promptfoo eval --output results.json writes one)."
+            )
+        ]
     )
 
 
-def _promptfoo_groups(numbered: list[tuple[int, dict]], name: str) -> dict[str, str]:
-    """Each case's value of the var or metadata field `name`; refused when no case has one,
-    since a misspelt name would otherwise group nothing without a word."""
-    groups = {}
-    for index, row in numbered:
-        test_case = row.get("testCase") or {}
-        for source in (row.get("vars"), test_case.get("vars"), row.get("metadata"),
-                       test_case.get("metadata")):  # fmt: skip
-            if isinstance(source, dict) and source.get(name) not in (None, ""):
-                groups[_case_of(row, index)] = _one_line(str(source[name]))
-                break
-    if not groups:
-        raise ImportRefused(
-            [Problem(f"No case has a var or metadata field “{name}” to group by: check the name.")]
+def _from_rows(rows: list, kind: str, rule: PassRule) -> list[TrialResults]:
+    if not all(isinstance(row, dict) for row in rows):
+        raise ImportRefused([Problem(f"This {kind} holds values that are not objects. "
+                                     + WHAT_A_TRIAL_READS)])  # fmt: skip
+    if any(promptfoo.is_result_row(row) for row in rows):
+        return promptfoo.promptfoo_trials(rows, rule.group_by)
+    if any(scored.is_braintrust_row(row) for row in rows):
+        return [scored.braintrust_trial(rows, rule)]
+    raise ImportRefused([_not_results(kind, list(dict.fromkeys(k for r in rows for k in r)))])
+
+
+def _not_results(kind: str, fields: list[str]) -> Problem:
+    """What the file is, said in its own terms, when it holds no verdicts."""
+    named = ", ".join(fields[:8]) + (", …" if len(fields) > 8 else "") if fields else "none"
+    if any(field in EXAMPLE_FIELDS for field in fields):
+        return Problem(
+            f"This {kind} holds examples (fields: {named}), not results: no field says "
+            "whether a case passed. Import examples on the project’s Import page. "
+            + WHAT_A_TRIAL_READS
         )
-    return groups
+    return Problem(
+        f"This {kind} has the fields {named}; none says whether a case passed. "
+        + WHAT_A_TRIAL_READS
+    )
 
 
-def _cost_and_latency(rows: list[dict]) -> dict:
-    costs = [row["cost"] for row in rows if _is_number(row.get("cost"))]
-    latencies = [row["latencyMs"] for row in rows if _is_number(row.get("latencyMs"))]
-    p95 = percentile_95(latencies)
-    return {
-        "cost_per_1k": round(Decimal(str(sum(costs))) * 1000 / len(costs), 4) if costs else None,
-        "p95_latency_ms": round(p95) if p95 is not None else None,
-    }
+def _is_json_lines(text: str, suffix: str) -> bool:
+    """JSONL: several lines that each start an object. One document spread over lines is
+    JSON; promptfoo's JSONL has one result a line."""
+    if suffix == ".jsonl":
+        return True
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) < 2 or not all(line.startswith("{") for line in lines[:2]):
+        return False
+    try:
+        json.loads(lines[0])
+    except (json.JSONDecodeError, RecursionError):
+        return False
+    return True
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+def _json_lines(text: str) -> list:
+    rows, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(_load_json(line, where=f"Line {number}"))
+        except ImportRefused as refusal:
+            problems.extend(refusal.problems)
+    if problems:
+        raise ImportRefused(problems)
+    return rows
 
 
-def _load_json(text: str):
+def _load_json(text: str, where: str = ""):
     """The document, refused when it is not JSON or nests deeper than any results file."""
     try:
         document = json.loads(text)
@@ -151,12 +152,30 @@ def _load_json(text: str):
         raise ImportRefused(
             [
                 Problem(
-                    f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {error.lineno}"
+                    f"not valid JSON ({error.msg} at column {error.colno}).",
+                    where or f"Line {error.lineno}",
                 )
             ]
         ) from None
     except RecursionError:
         # Python's parser recurses once per level: `[` × 100,000 exhausts the stack.
+        raise ImportRefused([Problem(TOO_DEEP)]) from None
+    if _nests_deeper(document, MAX_JSON_DEPTH):
+        raise ImportRefused([Problem(TOO_DEEP)])
+    return document
+
+
+def _load_yaml(text: str):
+    """promptfoo's `--output results.yaml`: the JSON document written as YAML. Only plain data
+    (safe_load): a tag that builds objects is an attack, not a result."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"Line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "it could not be read"
+        raise ImportRefused([Problem(f"not valid YAML ({problem}).", where)]) from None
+    except RecursionError:
         raise ImportRefused([Problem(TOO_DEEP)]) from None
     if _nests_deeper(document, MAX_JSON_DEPTH):
         raise ImportRefused([Problem(TOO_DEEP)])
@@ -175,76 +194,13 @@ def _nests_deeper(document, limit: int) -> bool:
     return False
 
 
-def _shape_problems(row: dict) -> list[str]:
-    """What in one result is not where promptfoo puts it: read as it is, each would fail."""
-    problems = []
-    for key, kinds, message in (
-        ("prompt", (dict,), "prompt is not an object with a label or raw text."),
-        ("provider", (dict, str), "provider is not an object or a name."),
-        ("testCase", (dict,), "testCase is not an object with a description."),
-        ("gradingResult", (dict,), "gradingResult is not an object with a pass."),
-    ):
-        if row.get(key) is not None and not isinstance(row[key], kinds):
-            problems.append(message)
-    index = row.get("testIdx")
-    if "testIdx" in row and (type(index) is not int or index < 0):
-        problems.append(f"testIdx is “{str(index)[:40]}”, not a case number.")
-    test_case = row.get("testCase")
-    description = test_case.get("description") if isinstance(test_case, dict) else None
-    if description is not None and not isinstance(description, str | int | float):
-        problems.append("testCase.description is not text.")
-    return problems
-
-
-def _promptfoo_rows(document) -> list[dict]:
-    """The list of results: `results.results` in promptfoo's output (v2 to v4)."""
-    found = document.get("results") if isinstance(document, dict) else None
-    if isinstance(found, dict):
-        found = found.get("results")
-    if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
-        raise ImportRefused(
-            [
-                Problem(
-                    "This is not promptfoo output: it has no list of results "
-                    "(promptfoo eval --output results.json writes one)."
-                )
-            ]
-        )
-    return found
-
-
-def _prompt_of(row: dict) -> str:
-    """The prompt's label, or the start of its text: on one line, as a label is shown."""
-    prompt = row.get("prompt") or {}
-    text = str(prompt.get("label") or prompt.get("raw") or row.get("promptIdx", ""))
-    return _one_line(text)[:TITLE_MAX]
-
-
-def _provider_of(row: dict) -> str:
-    provider = row.get("provider")
-    if isinstance(provider, dict):
-        return _one_line(str(provider.get("label") or provider.get("id") or ""))
-    return _one_line(str(provider or ""))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _case_of(row: dict, index: int) -> str:
-    test_case = row.get("testCase") or {}
-    if test_case.get("description"):
-        return str(test_case["description"])
-    if "testIdx" in row:
-        return f"case {row['testIdx'] + 1}"
-    return f"case {index}"
-
-
-def _csv(text: str) -> TrialResults:
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+def _csv(text: str, rule: PassRule) -> TrialResults:
+    rows = scored.read_csv(text)
     if not rows:
         raise ImportRefused([Problem("The CSV is empty.")])
     header = [cell.strip().lower() for cell in rows[0]]
+    if any(name.startswith("feedback.") for name in header):
+        return scored.langsmith_trial([cell.strip() for cell in rows[0]], rows[1:], rule)
     case_column = next((header.index(c) for c in CASE_COLUMNS if c in header), None)
     pass_column = next((header.index(c) for c in PASS_COLUMNS if c in header), None)
     group_column = next((header.index(c) for c in GROUP_COLUMNS if c in header), None)
@@ -253,7 +209,7 @@ def _csv(text: str) -> TrialResults:
             [
                 Problem(
                     "The CSV needs a case id column (case_id) and a result column (pass), "
-                    f"but its header is: {', '.join(rows[0])}.",
+                    f"but its header is: {', '.join(rows[0])}. " + WHAT_A_TRIAL_READS,
                     row="Row 1",
                 )
             ]
@@ -277,7 +233,7 @@ def _csv(text: str) -> TrialResults:
             results[case] = word in PASS_WORDS
             group = _cell(cells, group_column)
             if group:
-                groups[case] = _one_line(group)
+                groups[case] = one_line(group)
     if problems:
         raise ImportRefused(problems)
     return TrialResults(results, groups=groups)

@@ -113,6 +113,7 @@ def trial_import(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
                 upload.name,
                 max_bytes=settings.IMPORT_MAX_BYTES,
                 group_by="" if from_examples else group_by,
+                rule=file_form.rule(),
             )
             if from_examples:
                 runs = [_grouped_by_examples(project, results, group_by) for results in runs]
@@ -156,7 +157,9 @@ def _grouped_by_examples(project: Project, results, group_by: str):
 def _imported_message(trials: list[PromptTrial]) -> str:
     if len(trials) == 1:
         trial = trials[0]
-        return f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed."
+        return f"Trial “{trial.label}” imported: {trial.passed} of {trial.cases} cases passed" + (
+            f" in most of their {trial.repeats} runs." if trial.repeats > 1 else "."
+        )
     each = "; ".join(f"{t.model_name}: {t.passed} of {t.cases}" for t in trials)
     return f"{len(trials)} trials imported, one per model the file ran: {each}."
 
@@ -177,13 +180,15 @@ def _imported_trial(
     trial.model_name = trial.model_name or results.model or "unknown model"
     trial.cases, trial.passed = results.cases, results.passed
     trial.results = results.results
+    trial.repeats = results.repeats
+    trial.repeat_counts = results.repeat_counts()
     trial.case_groups = results.groups
     # Typed figures win over the file's: the PM may know the price the file does not.
     if trial.cost_per_1k_requests is None:
         trial.cost_per_1k_requests = results.cost_per_1k
     if trial.p95_latency_ms is None:
         trial.p95_latency_ms = results.p95_latency_ms
-    trial.source = TrialSource.PROMPTFOO if filename.lower().endswith(".json") else TrialSource.CSV
+    trial.source = TrialSource(results.source)
     problems = []
     if trial.cases > MAX_TRIAL_CASES:
         problems.append(
