@@ -70,7 +70,7 @@ class TrialFileForm(forms.Form):
         required=False,
         help_text="Optional: the var, metadata field or column that says a case's group (a "
         "class, a language, a customer tier), e.g. language; or example.failure_type or "
-        "example.severity to read it from the test-set example each case names (example-<id> "
+        "example.severity to read it from the test-set example each case names (example-ID "
         "or its title).",
     )
     pass_score = forms.CharField(
