@@ -15,6 +15,7 @@ from decisions.flowchart.evidence import (
     evidence_warnings,
     prefills,
 )
+from decisions.flowchart.report_rules import ReportRules, experiment_size, report_rules
 
 # Outcomes whose advice is to work on the prompt now: they get the untried-techniques step.
 PROMPT_NOW_OUTCOMES = ("prompt", "prepare")
@@ -50,6 +51,8 @@ class Explanation:
     confidence: str
     counterfactuals: tuple[Counterfactual, ...]
     next_steps: tuple[str, ...]
+    # The report rules (2027.02 on, complete runs only): None keeps older documents as they were.
+    report: ReportRules | None = None
 
     @property
     def outcome(self) -> Outcome | None:
@@ -80,6 +83,7 @@ class Explanation:
             "counterfactuals": [item.to_dict() for item in self.counterfactuals],
             "next_steps": list(self.next_steps),
             "evidence": self.evidence.to_dict(),
+            **(self.report.to_dict() if self.report else {}),
         }
 
 
@@ -98,6 +102,12 @@ def explain(
         confidence=confidence(evidence, warnings),
         counterfactuals=tuple(counterfactuals(definition, answers, result)),
         next_steps=tuple(next_steps(definition, result, evidence)),
+        report=report_rules(
+            definition,
+            result,
+            test_set_size=experiment_size(evidence.test_set_size, evidence.trials),
+            pass_mark=evidence.pass_mark,
+        ),
     )
 
 
