@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from decisions.flowchart import measured_rules
 from decisions.flowchart.definition import Definition, Outcome
 from decisions.flowchart.evaluate import Result, evaluate
 from decisions.flowchart.evidence import (
@@ -162,8 +163,11 @@ def next_steps(definition: Definition, result: Result, evidence: Evidence) -> li
         path_step = definition.path_steps.get(f"{step.node_id}.{step.option_id}")
         if path_step:
             steps.append(path_step)
-    if "training_method" in definition.rules and result.outcome == "hybrid":
-        steps.append(training_method_step(evidence))
+    if "training_method" in definition.rules:
+        method = measured_rules.method_step(definition, result, evidence)
+        if method is None and result.outcome == "hybrid":
+            method = training_method_step(evidence)
+        steps.extend([method] if method else [])
     steps.extend(definition.outcomes[result.outcome].next_steps)
     return list(dict.fromkeys(steps))
 
