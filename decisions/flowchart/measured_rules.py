@@ -237,7 +237,7 @@ def underpowered(result: Result, evidence: Evidence) -> EvidenceWarning | None:
     return EvidenceWarning(
         "underpowered",
         f"The best trial on the current model, “{best.label}”, passed {best.passed} of "
-        f"{best.cases} ({percent(best.rate)}, 95% interval {percent(low)}–{percent(high)}), "
+        f"{best.cases} ({percent(best.rate)}, 95% interval {low * 100:.0f}–{percent(high)}), "
         f"which includes the pass mark of {percent(mark)}: {tell}. Confidence is at most "
         "medium.",
         lowers_confidence=False,
