@@ -518,3 +518,20 @@ def test_held_out_beyond_the_examples_is_refused():
 def test_bad_decided_on_is_refused():
     with pytest.raises(ValueError, match="decided_on '31/05/2027' is not an ISO date"):
         evidence(decided_on="31/05/2027")
+
+
+def test_prefills_of_2027_02_name_their_rule():
+    older = [False] * 7 + [True] + [False] * 12
+    newer = [True] * 7 + [False] + [False] * 12
+    found = prefills(DEFINITION, evidence(trials=revisions(older, newer), with_expected_output=5))
+    assert {node_id: prefill.code for node_id, prefill in found.items()} == {
+        "symptom": "",
+        "test_set": "trial_prefills",
+        "prompt_effort": "no_significant_gain",
+        "data": "test_split",
+    }
+    fixed = prefills(DEFINITION, evidence(test_set_size=60, trials=[sliced(12)]))
+    assert (fixed["test_set"].code, fixed["prompt_effort"].code) == (
+        "test_set_prefill",
+        "slice_below",
+    )
