@@ -3,6 +3,10 @@
 Validation follows the spec: every option leads to an existing node or outcome, every node is
 reachable from the start, there is no cycle, every outcome is reachable, ids are unique. A
 definition that fails is refused with a DefinitionError naming the node and the option.
+
+From 2027.02 a definition declares each question's kind (decisive or gate) and rationale, the
+experiment templates of its report rules and the vendor facts table; those are checked too
+(versions without kinds, 2026.11 and 2027.01, load as before, with kind and rationale None).
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from decisions.flowchart.vendor_facts import (
+    VendorFact,
+    VendorFactError,
+    vendor_fact,
+    vendor_problem,
+)
 from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary, terms
 
 # The evidence rules a definition may declare, and the question and option ids each relies on:
@@ -37,10 +47,38 @@ RULE_REQUIREMENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "smaller_model": ("one_passes", "fall_short"),
     },
     "trials_contradict": {"prompt_effort": ("untested", "passes", "exhausted")},
+    "underpowered": {"prompt_effort": ()},
+    "test_split": {"data": ("under_50", "50_to_500", "over_500")},
+    "distill_data": {},
+    "no_significant_gain": {"prompt_effort": ("exhausted",)},
+    "slice_below": {"prompt_effort": ("passes", "slice_below")},
+    "platform_closing": {"platform": ("openai_existing",)},
+    "facts_dated": {},
 }
 # What a definition without a [rules] table (2026.11) uses.
 FIRST_RULES = ("thin_evidence", "evidence_disagrees", "untried_techniques", "training_data")
 FIRST_TRAINING_OUTCOMES = ("hybrid", "pretrain")
+
+DECISIVE = "decisive"
+GATE = "gate"
+# The gates of the spec (2027.02): they check readiness for a verdict already chosen, or the
+# method, so they never choose between verdicts. A version that declares kinds must have
+# exactly these; changing them is a change of the spec.
+GATES = frozenset(
+    {
+        "distill_data",
+        "distill_ready",
+        "foundation",
+        "platform",
+        "grader",
+        "data",
+        "team",
+        "budget",
+        "oversight",
+    }
+)
+# The one outcome gates lead to when a team is not ready: it has no experiment template.
+NOT_READY_OUTCOME = "prepare"
 
 
 class DefinitionError(ValueError):
@@ -62,6 +100,9 @@ class Node:
     question: str
     help: str
     options: tuple[Option, ...]
+    # "decisive" or "gate", and the "why we ask" of the report: None before 2027.02.
+    kind: str | None = None
+    rationale: str | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
@@ -102,6 +143,21 @@ class Definition:
     # The evidence rules this version applies, and the outcomes that mean training.
     rules: tuple[str, ...] = FIRST_RULES
     training_outcomes: tuple[str, ...] = FIRST_TRAINING_OUTCOMES
+    # From 2027.02: the experiment templates by question and outcome, the method step's texts
+    # and the vendor facts table.
+    experiments: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    method: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    vendor_facts: tuple[VendorFact, ...] = ()
+
+    @property
+    def declares_kinds(self) -> bool:
+        """Whether the questions are decisive or gates (2027.02 on): the report rules apply."""
+        return any(node.kind is not None for node in self.nodes.values())
+
+    def is_gate(self, node_id: str) -> bool:
+        return self.nodes[node_id].kind == GATE
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -165,6 +221,8 @@ def _build(data: Mapping, content_hash: str) -> Definition:
             question=node["question"],
             help=node.get("help", ""),
             options=options,
+            kind=node.get("kind"),
+            rationale=node.get("rationale"),
         )
     outcomes = {
         outcome_id: Outcome(
@@ -201,7 +259,22 @@ def _build(data: Mapping, content_hash: str) -> Definition:
         path_steps=MappingProxyType(dict(data.get("path_steps", {}))),
         sources=tuple(Source(s["title"], s.get("note", "")) for s in data.get("sources", ())),
         content_hash=content_hash,
+        experiments=MappingProxyType(
+            {
+                node_id: MappingProxyType(dict(templates))
+                for node_id, templates in data.get("experiments", {}).items()
+            }
+        ),
+        method=MappingProxyType(dict(data.get("method", {}))),
+        vendor_facts=_vendor_facts(data.get("vendor_facts", ())),
     )
+
+
+def _vendor_facts(rows) -> tuple[VendorFact, ...]:
+    try:
+        return tuple(vendor_fact(row) for row in rows)
+    except VendorFactError as error:
+        raise DefinitionError(f"vendor_facts: {error}") from error
 
 
 def validate(definition: Definition) -> None:
@@ -213,6 +286,58 @@ def validate(definition: Definition) -> None:
     _check_path_steps(definition)
     _check_outcome_content(definition)
     _check_rules(definition)
+    if definition.declares_kinds:
+        _check_kinds(definition)
+        _check_experiments(definition)
+        _check_vendor_facts(definition)
+
+
+def _check_vendor_facts(definition: Definition) -> None:
+    answers = {f"{node_id}.{option.id}" for node_id, option in definition.edges()}
+    problem = vendor_problem(definition.vendor_facts, answers)
+    if problem:
+        raise DefinitionError(f"vendor_facts: {problem}")
+
+
+def _check_kinds(definition: Definition) -> None:
+    for node in definition.nodes.values():
+        if node.kind not in (DECISIVE, GATE):
+            raise DefinitionError(
+                f"node {node.id!r}: kind {node.kind!r} is neither 'decisive' nor 'gate'"
+            )
+        if not node.rationale:
+            raise DefinitionError(f"node {node.id!r} has no rationale")
+    gates = {node.id for node in definition.nodes.values() if node.kind == GATE}
+    if gates != GATES:
+        extra, missing = sorted(gates - GATES), sorted(GATES - gates)
+        what = f"{extra[0]!r} is a gate" if extra else f"{missing[0]!r} is not a gate"
+        raise DefinitionError(f"kinds: {what}; the gates are {', '.join(sorted(GATES))}")
+    for node_id, option in definition.edges():
+        if option.next == NOT_READY_OUTCOME and definition.nodes[node_id].kind != GATE:
+            raise DefinitionError(
+                f"node {node_id!r}, option {option.id!r}: leads to {NOT_READY_OUTCOME!r} "
+                "but is not a gate"
+            )
+
+
+def _check_experiments(definition: Definition) -> None:
+    """A template for every outcome a question leads to directly (prepare aside), and none
+    for a question or outcome the definition does not have."""
+    for node_id, templates in definition.experiments.items():
+        node = definition.nodes.get(node_id)
+        for outcome_id in templates:
+            if node is None or outcome_id not in {option.next for option in node.options}:
+                raise DefinitionError(
+                    f"experiments: {node_id}.{outcome_id} names no answer of this definition "
+                    "that leads to that outcome"
+                )
+    for node_id, option in definition.edges():
+        if option.next not in definition.outcomes or option.next == NOT_READY_OUTCOME:
+            continue
+        if option.next not in definition.experiments.get(node_id, {}):
+            raise DefinitionError(
+                f"experiments: no template for node {node_id!r} leading to {option.next!r}"
+            )
 
 
 def _check_vocabulary(definition: Definition) -> None:
