@@ -394,7 +394,9 @@ def _promptfoo_result(result: Mapping) -> dict:
         "notes": notes,
         PASSED: result.get("success") if isinstance(result.get("success"), bool) else None,
     }
-    rewritten.update(_metadata_fields(test.get("metadata") or {}))
+    metadata = _metadata_fields(test.get("metadata") or {})
+    rewritten["notes"] = "\n".join(part for part in (notes, metadata.pop("notes", "")) if part)
+    rewritten.update(metadata)
     return rewritten
 
 
