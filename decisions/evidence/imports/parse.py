@@ -485,13 +485,17 @@ def _tool_shape(present: Mapping[str, str]) -> tuple[str, dict[str, str]]:
         # A LangSmith dataset keeps the reference answer in `outputs`; an experiment keeps
         # the model's answer there and the reference in `reference_outputs`.
         experiment = has("reference_outputs")
-        return "langsmith", {
+        mapping = {
             "input_text": _single_leaf(present, "inputs"),
-            "bad_output": _single_leaf(present, "outputs") if experiment else "",
             "expected_output": _single_leaf(
                 present, "reference_outputs" if experiment else "outputs"
             ),
         }
+        if experiment:
+            mapping["bad_output"] = _single_leaf(present, "outputs")
+        # A dataset leaves the bad output to the synonyms: our own export keeps it in
+        # metadata.bad_output, and without it 116 of 1,000 rows came back with no output.
+        return "langsmith", mapping
     if has("input", "expectedoutput"):
         return "langfuse", {
             "input_text": present["input"],
