@@ -427,3 +427,15 @@ def test_promptfoo_assertions_become_notes_and_never_the_expected_output(logged_
         "promptfoo assertions: javascript: output.includes('14 days')",
         "promptfoo assertions: not-contains: credit card only",
     ]
+
+
+def test_the_row_limit_counts_the_results_inside_one_promptfoo_object(logged_in, project, settings):
+    content = (FIXTURES / "promptfoo_results.json").read_bytes()
+    settings.IMPORT_MAX_ROWS = 3
+    refused = upload(logged_in, project, "promptfoo_results.json", content)
+    assert refused.status_code == 422
+    assert "The file has more than 3 rows; the limit is 3." in refused.content.decode()
+    assert ExampleImport.objects.count() == 0
+    settings.IMPORT_MAX_ROWS = 4
+    assert upload(logged_in, project, "promptfoo_results.json", content).status_code == 302
+    assert ExampleImport.objects.get().row_count == 4
