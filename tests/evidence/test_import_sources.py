@@ -61,7 +61,8 @@ def test_openai_chat_takes_the_last_assistant_turn_as_the_expected_output(logged
     ]
     first = project.examples.order_by("pk").first()
     assert first.input_text == f"system: {marv}\n\nuser: What's the capital of France?"
-    assert first.title == f"system: {marv}"
+    # Named by the last user turn, not the system turn every row shares.
+    assert first.title == "What's the capital of France?"
     assert project.examples.order_by("pk").last().input_text == "How far is the Moon from Earth?"
 
 

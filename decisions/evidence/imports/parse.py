@@ -791,10 +791,16 @@ def _check_required(row: ConvertedRow, record, options: ImportSettings) -> None:
     if not has_output and not record.get(sources.CHECKS_ONLY):
         row.problems.append(Problem("Bad output and expected output are both empty.", row.where))
     if not values.get("title", "").strip() and values.get("input_text", "").strip():
-        values["title"] = title_from(values["input_text"])
+        values["title"] = title_from(_title_source(values))
         # The title is then the input's own text: a copy that leaves the texts out must
         # leave it out too.
         values["title_derived"] = True
+
+
+def _title_source(values: Mapping) -> str:
+    """A conversation is named by its last user turn (what was asked), not its system turn."""
+    asked = [m["content"] for m in values.get("input_messages", []) if m["role"] == "user"]
+    return asked[-1] if asked and asked[-1].strip() else values["input_text"]
 
 
 def title_from(text: str) -> str:
