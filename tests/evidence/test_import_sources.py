@@ -440,3 +440,32 @@ def test_the_row_limit_counts_the_results_inside_one_promptfoo_object(logged_in,
     settings.IMPORT_MAX_ROWS = 4
     assert upload(logged_in, project, "promptfoo_results.json", content).status_code == 302
     assert ExampleImport.objects.get().row_count == 4
+
+
+def test_the_preview_lists_a_conversation_turn_by_turn(logged_in, project):
+    name = "openai_chat.jsonl"
+    upload(logged_in, project, name, (FIXTURES / name).read_bytes())
+    example_import = ExampleImport.objects.get()
+    html = logged_in.get(f"/projects/{project.pk}/imports/{example_import.pk}/").content.decode()
+    assert (
+        '<li><span class="chat-role-inline">User:</span> Who wrote &#x27;Romeo and '
+        "Juliet&#x27;?</li>"
+    ) in html
+    assert '<li><span class="chat-role-inline">Assistant:</span> William Shakespeare</li>' in html
+    assert "How far is the Moon from Earth? <span" in html  # the plain row's derived title
+
+
+@pytest.mark.parametrize(("turns", "more"), [(6, ""), (7, "and 1 more turn")])
+def test_the_preview_shows_six_turns_and_counts_the_rest(logged_in, project, turns, more):
+    import json
+
+    roles = ["user", "assistant"]
+    messages = [{"role": roles[n % 2], "content": f"turn {n + 1}"} for n in range(turns)]
+    messages.append({"role": "assistant", "content": "the answer"})
+    line = json.dumps({"messages": messages}).encode() + b"\n"
+    upload(logged_in, project, "long.jsonl", line)
+    example_import = ExampleImport.objects.get()
+    html = logged_in.get(f"/projects/{project.pk}/imports/{example_import.pk}/").content.decode()
+    assert html.count('class="chat-role-inline"') == 6
+    assert ("more turn" in html) == bool(more)
+    assert more in html
