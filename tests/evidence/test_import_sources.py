@@ -469,3 +469,32 @@ def test_the_preview_shows_six_turns_and_counts_the_rest(logged_in, project, tur
     assert html.count('class="chat-role-inline"') == 6
     assert ("more turn" in html) == bool(more)
     assert more in html
+
+
+def test_a_file_where_every_row_passed_says_there_is_nothing_to_import(logged_in, project):
+    content = (
+        b'{"input": "Hi", "output": "Hello", "expected": "Hello", "id": "a", '
+        b'"scores": {"Factuality": 1}}\n'
+    )
+    upload(logged_in, project, "passed.jsonl", content)
+    example_import = ExampleImport.objects.get()
+    html = logged_in.get(f"/projects/{project.pk}/imports/{example_import.pk}/").content.decode()
+    assert "Leaves out 1 passing row of 1." in html
+    assert (
+        "Every row passed: with “Only the failing rows” ticked there is nothing to import." in html
+    )
+    assert "Untick it to import the 1 passing row as well." in html
+
+
+def test_a_background_import_reports_the_passing_rows_left_out(
+    logged_in, project, settings, django_capture_on_commit_callbacks
+):
+    settings.IMPORT_INLINE_ROWS = 1
+    name = "promptfoo_results.json"
+    upload(logged_in, project, name, (FIXTURES / name).read_bytes())
+    example_import = ExampleImport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = run_import(logged_in, project, example_import, only_failing="on")
+    html = logged_in.get(response["Location"]).content.decode()
+    assert "Imported 2 examples into" in html
+    assert "Left out 2 passing rows." in html
