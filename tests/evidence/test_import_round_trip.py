@@ -79,3 +79,39 @@ def test_braintrust_export_imports_back_identically(logged_in, project, team, ex
         "",
         "Hi Dana,",
     ]
+
+
+@pytest.mark.parametrize(
+    ("target", "filename", "shape"),
+    [
+        ("openai-chat", "chat.jsonl", "openai_chat"),
+        ("openai-preference", "dpo.jsonl", "openai_preference"),
+        ("vertex-gemini", "gemini.jsonl", "vertex_gemini"),
+        ("bedrock-conversation", "bedrock.jsonl", "bedrock_conversation"),
+    ],
+)
+def test_training_exports_import_back_with_the_same_texts(
+    logged_in, project, team, target, filename, shape
+):
+    # Ten examples: OpenAI refuses fewer. No system prompt, so each input is one user turn.
+    for number in range(10):
+        make_example(
+            project,
+            title=f"Example {number}",
+            input_text=f"Question {number}?\nWith a second line.",
+            bad_output=f"Wrong answer {number}",
+            expected_output=f"Right answer {number}",
+        )
+    exported = logged_in.get(f"/projects/{project.pk}/export/{target}/train/")
+    assert exported.status_code == 200
+    fresh = Project.objects.create(team=team, name=f"Copy via {target}")
+    upload(logged_in, fresh, filename, exported.content)
+    example_import = ExampleImport.objects.get(project=fresh)
+    assert example_import.shape == shape
+    assert run_import(logged_in, fresh, example_import).status_code == 302
+    texts = ("input_text", "input_messages", "expected_output")
+    original = list(project.examples.order_by("created_at", "pk").values_list(*texts))
+    assert list(fresh.examples.order_by("pk").values_list(*texts)) == original
+    assert original[0] == ("Question 0?\nWith a second line.", [], "Right answer 0")
+    first_bad = fresh.examples.order_by("pk").values_list("bad_output", flat=True).first()
+    assert first_bad == ("Wrong answer 0" if shape == "openai_preference" else "")

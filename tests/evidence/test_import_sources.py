@@ -498,3 +498,47 @@ def test_a_background_import_reports_the_passing_rows_left_out(
     html = logged_in.get(response["Location"]).content.decode()
     assert "Imported 2 examples into" in html
     assert "Left out 2 passing rows." in html
+
+
+def test_vertex_gemini_tuning_lines_keep_the_system_instruction(logged_in, project):
+    example_import = import_fixture(logged_in, project, "vertex_gemini.jsonl")
+    assert example_import.shape == "vertex_gemini"
+    assert rows(project, "input_text", "input_messages", "expected_output") == [
+        (
+            "system: You are a pirate dog named Capital Paws.\n\nuser: Hi\n\n"
+            "assistant: Argh! What brings ye to my ship?\n\nuser: Where is the treasure?",
+            [
+                {"role": "system", "content": "You are a pirate dog named Capital Paws."},
+                {"role": "user", "content": "Hi"},
+                {"role": "assistant", "content": "Argh! What brings ye to my ship?"},
+                {"role": "user", "content": "Where is the treasure?"},
+            ],
+            "Buried under the third palm, matey, but ye'll have to dig for it yourself!",
+        ),
+        (
+            "What is AI?",
+            [],
+            "AI is software that learns patterns from data to make predictions or decisions.",
+        ),
+    ]
+
+
+def test_bedrock_conversation_lines_read_the_system_list(logged_in, project):
+    example_import = import_fixture(logged_in, project, "bedrock_conversation.jsonl")
+    assert example_import.shape == "bedrock_conversation"
+    assert rows(project, "input_messages", "input_text", "expected_output") == [
+        (
+            [
+                {
+                    "role": "system",
+                    "content": "You are a digital assistant with a friendly personality",
+                },
+                {"role": "user", "content": "What is the capital of Mars?"},
+            ],
+            "system: You are a digital assistant with a friendly personality\n\n"
+            "user: What is the capital of Mars?",
+            "Mars does not have a capital. Perhaps it will one day.",
+        ),
+        # "system": [] is no system turn: the input is plain text.
+        ([], "Name one moon of Mars.", "Phobos."),
+    ]

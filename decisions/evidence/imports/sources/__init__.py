@@ -55,6 +55,8 @@ COLUMNS = (
 SOURCE_LABELS = {
     "openai_chat": "OpenAI chat fine-tuning (messages)",
     "openai_preference": "OpenAI preference pairs (DPO)",
+    "bedrock_conversation": "Amazon Bedrock conversation (fine-tuning)",
+    "vertex_gemini": "Vertex AI Gemini tuning",
     "alpaca": "Alpaca instructions",
     "sharegpt": "ShareGPT conversations",
     "promptfoo_results": "promptfoo results (eval --output)",
@@ -111,6 +113,8 @@ _SOURCES: tuple[tuple[str, Matcher, Rewriter], ...] = (
     ("promptfoo_results", promptfoo.is_promptfoo_jsonl, promptfoo.promptfoo_jsonl),
     ("promptfoo_results", promptfoo.is_promptfoo_csv_results, promptfoo.promptfoo_csv_results),
     ("openai_preference", chat.is_openai_preference, chat.openai_preference),
+    ("bedrock_conversation", chat.is_bedrock, chat.openai_chat),
+    ("vertex_gemini", chat.is_vertex, chat.vertex),
     ("openai_chat", chat.is_openai_chat, chat.openai_chat),
     ("sharegpt", chat.is_sharegpt, chat.sharegpt),
     ("alpaca", chat.is_alpaca, chat.alpaca),

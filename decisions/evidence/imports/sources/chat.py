@@ -1,5 +1,6 @@
-"""Chat fine-tuning and instruction files: OpenAI chat and preference JSONL, and
-LLaMA-Factory's Alpaca and ShareGPT (its data/README.md describes both)."""
+"""Chat fine-tuning and instruction files: OpenAI chat and preference JSONL (and the same
+shapes from Together, Fireworks and Bedrock), Vertex AI Gemini tuning, and LLaMA-Factory's
+Alpaca and ShareGPT (its data/README.md describes both)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,53 @@ def is_openai_chat(file_format, columns, first) -> bool:
 
 
 def openai_chat(records: Records) -> Iterator[tuple[str, dict]]:
+    """OpenAI's chat fine-tuning lines, and the same shape from Together, Fireworks and
+    Bedrock's conversation schema (its system prompt in a `system` list beside the turns)."""
     for where, record in records:
         turns = chat_or_problem(record.get("messages"), "“messages”")
         if isinstance(turns, Unreadable):
             yield where, {"input": input_value(turns)}
             continue
-        before, answer = split_last_answer(turns)
-        yield where, {"input": before, "expected_output": answer}
+        yield where, _ending_in_answer(_with_system(turns, record.get("system")))
+
+
+def _with_system(turns: list[dict], system) -> list[dict]:
+    text = text_of(system).strip() if system else ""
+    if text and not (turns and turns[0]["role"] == "system"):
+        return [{"role": "system", "content": text}, *turns]
+    return turns
+
+
+def _ending_in_answer(turns: list[dict]) -> dict:
+    before, answer = split_last_answer(turns)
+    return {"input": before, "expected_output": answer}
+
+
+def is_bedrock(file_format, columns, first) -> bool:
+    return str(first.get("schemaVersion", "")).startswith("bedrock-conversation")
+
+
+def is_vertex(file_format, columns, first) -> bool:
+    # Vertex AI's Gemini tuning: {"systemInstruction": …, "contents": [{"role", "parts"}]}.
+    return isinstance(first.get("contents"), list)
+
+
+def vertex(records: Records) -> Iterator[tuple[str, dict]]:
+    for where, record in records:
+        contents = record.get("contents")
+        as_messages = [
+            {"role": turn.get("role"), "content": text_of(turn.get("parts"))}
+            for turn in contents
+            if isinstance(turn, dict)
+        ]
+        turns = chat_or_problem(as_messages, "“contents”")
+        if isinstance(turns, Unreadable) or len(as_messages) != len(contents):
+            problem = Unreadable("“contents” is not a list of turns with a role and parts.")
+            yield where, {"input": input_value(turns if isinstance(turns, Unreadable) else problem)}
+            continue
+        instruction = record.get("systemInstruction")
+        system = instruction.get("parts") if isinstance(instruction, dict) else instruction
+        yield where, _ending_in_answer(_with_system(turns, system))
 
 
 def is_openai_preference(file_format, columns, first) -> bool:
