@@ -542,3 +542,28 @@ def test_bedrock_conversation_lines_read_the_system_list(logged_in, project):
         # "system": [] is no system turn: the input is plain text.
         ([], "Name one moon of Mars.", "Phobos."),
     ]
+
+
+def test_langsmith_messages_in_and_out_keep_turns_and_the_answer(logged_in, project):
+    # The shape LangSmith's upload-experiment examples use: chat inputs, outputs as messages.
+    line = (
+        b'{"inputs": {"messages": [{"role": "system", "content": "Be brief."}, '
+        b'{"role": "user", "content": "Hello, how are you?"}]}, '
+        b'"reference_outputs": {"messages": [{"role": "assistant", "content": "Fine, thanks."}]}, '
+        b'"outputs": {"messages": [{"role": "assistant", "content": "I am an AI and have no '
+        b'feelings, but thank you for asking! How can I help you today?"}]}}\n'
+    )
+    upload(logged_in, project, "ls_messages.jsonl", line)
+    example_import = ExampleImport.objects.get()
+    assert example_import.shape == "langsmith"
+    run_import(logged_in, project, example_import)
+    assert rows(project, "input_messages", "bad_output", "expected_output") == [
+        (
+            [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "Hello, how are you?"},
+            ],
+            "I am an AI and have no feelings, but thank you for asking! How can I help you today?",
+            "Fine, thanks.",
+        )
+    ]

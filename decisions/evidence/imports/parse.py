@@ -574,6 +574,9 @@ def as_text(value) -> str:
         if len(value) == 1 and isinstance(next(iter(value.values())), str):
             return next(iter(value.values()))
     if isinstance(value, list):
+        if value and all(isinstance(i, dict) and i.get("role") == "assistant" for i in value):
+            # An output as messages ({"messages": [{"role": "assistant", …}]}): the answer.
+            return "\n\n".join(as_text(item.get("content")) for item in value)
         if all(isinstance(item, dict) and "content" in item for item in value):
             return "\n\n".join(
                 f"{m.get('role', 'message')}: {as_text(m['content'])}" for m in value
