@@ -567,3 +567,18 @@ def test_langsmith_messages_in_and_out_keep_turns_and_the_answer(logged_in, proj
             "Fine, thanks.",
         )
     ]
+
+
+def test_a_promptfoo_csv_of_two_prompts_is_refused_with_what_to_upload_instead(logged_in, project):
+    content = (
+        b"question,[openai:gpt-4o-mini] v1,Status,Score,Named Scores,Grader Reason,Comment,"
+        b"[openai:gpt-4o] v1,Status,Score,Named Scores,Grader Reason,Comment\n"
+        b"Hi?,Hello,PASS,1.00,,ok,,Hey,PASS,1.00,,ok,\n"
+    )
+    response = upload(logged_in, project, "two.csv", content)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "The header names “Status” twice. promptfoo writes its result columns once per prompt"
+    ) in html
+    assert "import its --output results.json (or .jsonl), which keeps every result apart." in html

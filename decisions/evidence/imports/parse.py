@@ -303,9 +303,25 @@ def _header_problems(header: list[str]) -> list[Problem]:
         if not name:
             problems.append(Problem(f"Column {number} of the header has no name.", row="Row 1"))
         elif name in seen:
-            problems.append(Problem(f"The header names “{name}” twice.", row="Row 1"))
+            problems.append(
+                Problem(f"The header names “{name}” twice.{_twice_hint(name)}", "Row 1")
+            )
         seen.add(name)
     return problems
+
+
+# The columns a promptfoo results CSV repeats for each prompt it compares.
+PROMPTFOO_PER_PROMPT = frozenset({"Status", "Score", "Named Scores", "Grader Reason", "Comment"})
+
+
+def _twice_hint(name: str) -> str:
+    if name not in PROMPTFOO_PER_PROMPT:
+        return ""
+    return (
+        " promptfoo writes its result columns once per prompt, so a CSV of several prompts "
+        "or models names them again: import its --output results.json (or .jsonl), which "
+        "keeps every result apart."
+    )
 
 
 # JSON nested deeper than this is refused: no export we read goes past a handful of levels,
