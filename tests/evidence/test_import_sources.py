@@ -582,3 +582,26 @@ def test_a_promptfoo_csv_of_two_prompts_is_refused_with_what_to_upload_instead(l
         "The header names “Status” twice. promptfoo writes its result columns once per prompt"
     ) in html
     assert "import its --output results.json (or .jsonl), which keeps every result apart." in html
+
+
+def test_only_a_member_who_edits_can_change_the_failing_rows_choice(
+    client, alice, bob, charlie, project
+):
+    client.force_login(alice)
+    name = "promptfoo_results.jsonl"
+    upload(client, project, name, (FIXTURES / name).read_bytes())
+    example_import = ExampleImport.objects.get()
+    url = f"/projects/{project.pk}/imports/{example_import.pk}/"
+    data = {"map_input_text": "input", "default_failure_type": "facts"}  # only_failing unticked
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    example_import.refresh_from_db()
+    assert example_import.only_failing is True
+    client.force_login(alice)
+    assert client.post(url, data).status_code == 200
+    example_import.refresh_from_db()
+    assert example_import.only_failing is False
