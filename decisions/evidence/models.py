@@ -84,6 +84,12 @@ class FailedExample(models.Model):
             return [dict(message) for message in self.input_messages]
         return [{"role": "user", "content": self.input_text}]
 
+    def asked(self) -> str:
+        """What the example asks, for a table's one-line excerpt: a conversation's last user
+        turn (its system turn is usually the same on every row), or the input text."""
+        asked = [m.get("content", "") for m in self.input_messages if m.get("role") == "user"]
+        return asked[-1] if asked and asked[-1].strip() else self.input_text
+
     def technique_labels(self) -> list[str]:
         vocabulary = current_vocabulary()
         return [vocabulary.technique_label(t) for t in self.techniques_tried]
@@ -127,6 +133,10 @@ class ExampleImport(models.Model):
     # Rows whose input and outputs match an example already in the project are left out.
     skip_existing = models.BooleanField(default=True)
     skipped_count = models.PositiveIntegerField(default=0)
+    # Rows the file marks as passing (promptfoo results, Braintrust scores, LangSmith
+    # feedback) are left out unless the PM asks for them: a passing case is no failure.
+    only_failing = models.BooleanField(default=True)
+    left_out_passing = models.PositiveIntegerField(default=0)
     # The worker running the import holds a lease it renews while it checks rows; one that
     # stops (killed, out of memory) lets it run out, and the import is then marked failed
     # instead of staying "running" forever. `attempt` tells one run's writes from the next's.
