@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evidence', '0006_failedexample_input_messages'),
+        ('evidence', '0007_trial_repeats_and_sources'),
     ]
 
     operations = [
