@@ -13,7 +13,12 @@ from django_tasks_db.models import DBTaskResult
 from decisions.reports.models import ReportPdf
 from tests.reports.conftest import save_decision
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DATABASE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "notifications"],
+    }
+}
 
 
 @pytest.mark.django_db(transaction=True)

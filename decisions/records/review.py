@@ -4,7 +4,8 @@ and comments on a revision or on one of its answers.
 Statuses follow MADR: draft → proposed → accepted or rejected; a proposed revision with
 changes requested goes back to its author, who answers with a new revision. When a newer
 revision is accepted, the older accepted one becomes superseded by it. Every move is a
-ReviewEvent (who, when, an optional note); emails go out through a task after the commit.
+ReviewEvent (who, when, an optional note); e-mails and webhooks go out through notify()
+(records/notices.py), sent by the notifications worker after the commit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from decisions.accounts.models import Membership
 from decisions.projects.models import Project
+from decisions.records import notices
 from decisions.records.models import (
     COMMENT_MAX,
     Comment,
@@ -86,7 +88,7 @@ def review_move(
         review.informed.set(informed)
     if move == ACCEPT:
         _supersede_older(decision, user)
-    transaction.on_commit(lambda: _notify(event.pk))
+    notices.review_moved(event)
     return event
 
 
@@ -116,12 +118,7 @@ def _supersede_older(decision: Decision, user) -> None:
         Review.objects.filter(pk=review.pk).update(superseded_by=decision)
 
 
-def _notify(event_id: int) -> None:
-    from decisions.records.tasks import send_review_email
-
-    send_review_email.enqueue(event_id)
-
-
+@transaction.atomic
 def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Comment:
     body = body.strip()
     if not body:
@@ -130,7 +127,9 @@ def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Co
         raise ValidationError(f"The comment is {len(body):,} characters long; the limit is 5,000.")
     if node_id and node_id not in {step["node"] for step in decision.explanation["path"]}:
         raise ValidationError("That question is not on this revision's path.")
-    return Comment.objects.create(decision=decision, node_id=node_id, author=user, body=body)
+    comment = Comment.objects.create(decision=decision, node_id=node_id, author=user, body=body)
+    notices.comment_added(comment)
+    return comment
 
 
 def comment_edit(*, comment: Comment, user, body: str) -> Comment:
