@@ -7,9 +7,12 @@ runs the worker command as `make run` does, in batch mode so it stops when the q
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
+from decisions.accounts.models import Membership
+from decisions.records.review import review_move
 from decisions.reports.models import ReportPdf
 from tests.reports.conftest import save_decision
 
@@ -36,3 +39,30 @@ def test_db_worker_renders_the_pdf_of_a_saved_decision(settings, project, alice)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     pdf = ReportPdf.objects.get(decision=decision)
     assert pdf.status == "ready" and bytes(pdf.content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_waits_on_its_own_queue_and_its_worker_sends_it_before_the_pdf(
+    settings, project, alice, emily
+):
+    """The proposal's e-mail goes on "notifications" while the PDF render sits on "default":
+    the notifications worker sends it with the render still waiting (issue 26: it waited 34 s
+    behind a render on the one queue)."""
+    settings.TASKS = DATABASE_TASKS
+    decision = save_decision(project, alice, "prompt")
+    membership = Membership.objects.get(user=alice, team=project.team)
+    review_move(decision=decision, membership=membership, user=alice, move="propose")
+
+    queued = dict(DBTaskResult.objects.values_list("task_path", "queue_name"))
+    assert queued == {
+        "decisions.reports.tasks.render_report_pdf": "default",
+        "decisions.records.notifications.tasks.send_notification_email": "notifications",
+    }
+
+    call_command(
+        "db_worker", "--queue-name", "notifications", "--batch", "--no-startup-delay", verbosity=0
+    )
+
+    assert [message.to for message in mail.outbox] == [["emily@example.com"]]
+    statuses = dict(DBTaskResult.objects.values_list("queue_name", "status"))
+    assert statuses == {"default": "READY", "notifications": "SUCCESSFUL"}
