@@ -75,6 +75,10 @@ def refusal(address: IPAddress) -> str | None:
     return next((reason for reason, applies in reasons if applies), None)
 
 
+def article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def resolve(host: str, port: int) -> list[IPAddress]:
     """Every address the name has now (a module function, so tests can stand in a resolver)."""
     try:
@@ -99,7 +103,8 @@ def checked_address(host: str, port: int, *, allow_private: bool) -> IPAddress:
             if reason := refusal(address):
                 shown = host if host == str(address) else f"{host} ({address})"
                 raise RefusedAddress(
-                    f"{shown} is a {reason} address: webhooks only go to public addresses."
+                    f"{shown} is {article(reason)} {reason} address: webhooks only go to "
+                    "public addresses."
                 )
     return addresses[0]
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from urllib3.util import parse_url
 
 from decisions.lib.forms import PlainNamesMixin, StatedLimitsMixin
-from decisions.lib.outbound import refusal
+from decisions.lib.outbound import article, refusal
 from decisions.records.notifications.kinds import KINDS
 from decisions.records.notifications.models import WebhookFormat, WebhookTarget
 
@@ -89,7 +89,8 @@ class WebhookTargetForm(PlainNamesMixin, StatedLimitsMixin, forms.ModelForm):
             )
         if not settings.WEBHOOKS_ALLOW_PRIVATE and (reason := _literal_refusal(parts.host)):
             raise ValidationError(
-                f"{parts.host} is a {reason} address: webhooks only go to public addresses."
+                f"{parts.host} is {article(reason)} {reason} address: webhooks only go to "
+                "public addresses."
             )
         return url
 
