@@ -66,6 +66,11 @@ class WebhookTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.team})"
 
+    @property
+    def format_name(self) -> str:
+        """The format in two words, for lists; the choice label explains it on the form."""
+        return "Slack-compatible" if self.format == WebhookFormat.SLACK else "Generic JSON"
+
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Trying"
