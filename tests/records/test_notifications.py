@@ -146,13 +146,14 @@ def test_a_mention_ends_at_a_full_stop(client, send, decision, emily, bob):
 def test_mentions_show_as_mentions_and_everything_else_stays_text(
     client, send, decision, alice, bob, emily
 ):
-    comment(client, send, decision, emily, "@bob <b>look</b> & @charlie @nobody")
+    comment(client, send, decision, emily, "<i>hi</i> @bob <b>look</b> & @charlie @nobody")
     client.force_login(alice)
 
     html = client.get(report(decision)).content.decode()
 
     assert (
-        '<span class="mention">@bob</span> &lt;b&gt;look&lt;/b&gt; &amp; @charlie @nobody' in html
+        '&lt;i&gt;hi&lt;/i&gt; <span class="mention">@bob</span> &lt;b&gt;look&lt;/b&gt; &amp; '
+        "@charlie @nobody" in html
     )
 
 
@@ -225,3 +226,17 @@ def test_a_notification_is_enqueued_on_the_notifications_queue(
 
     queued = [(result.task.name, result.task.queue_name) for result in default_task_backend.results]
     assert queued == [("send_notification_email", "notifications")]
+
+
+def test_every_e_mail_task_is_on_the_notifications_queue():
+    from decisions.accounts.tasks import send_invitation
+    from decisions.records.notifications.tasks import deliver_webhook, send_notification_email
+
+    queues = {
+        t.name: t.queue_name for t in (send_invitation, send_notification_email, deliver_webhook)
+    }
+    assert queues == {
+        "send_invitation": "notifications",
+        "send_notification_email": "notifications",
+        "deliver_webhook": "notifications",
+    }

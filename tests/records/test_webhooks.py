@@ -423,3 +423,15 @@ def test_the_send_test_button_posts_a_test_event(
     )
     assert receiver.requests[0].headers["X-Decisions-Event"] == "webhook.test"
     assert WebhookDelivery.objects.get().status == "delivered"
+
+
+def test_a_target_keeps_its_latest_100_deliveries(team):
+    from decisions.records.notifications.webhooks import prune
+
+    target = make_target(team, "https://hooks.example.com/")
+    deliveries = [make_delivery(target) for _ in range(101)]
+
+    assert prune(target.pk) == 1
+    assert not WebhookDelivery.objects.filter(pk=deliveries[0].pk).exists()
+    assert WebhookDelivery.objects.filter(target=target).count() == 100
+    assert prune(target.pk) == 0
