@@ -435,3 +435,15 @@ def test_a_target_keeps_its_latest_100_deliveries(team):
     assert not WebhookDelivery.objects.filter(pk=deliveries[0].pk).exists()
     assert WebhookDelivery.objects.filter(target=target).count() == 100
     assert prune(target.pk) == 0
+
+
+@pytest.mark.usefixtures("loopback_allowed")
+def test_under_the_immediate_backend_a_failure_waits_for_its_retry_without_an_error(team, receiver):
+    """Tests run tasks immediately, and that backend cannot wait: the retry is recorded, not
+    raised, so a failing receiver in another stage's test does not break its request."""
+    receiver.answer(500)
+    delivery = make_delivery(make_target(team, receiver.url))
+
+    assert deliver_webhook.enqueue(delivery.pk, 1).return_value == "pending"
+    assert WebhookAttempt.objects.get().will_retry_at is not None
+    assert len(receiver.requests) == 1
