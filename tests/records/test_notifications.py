@@ -240,3 +240,39 @@ def test_every_e_mail_task_is_on_the_notifications_queue():
         "send_notification_email": "notifications",
         "deliver_webhook": "notifications",
     }
+
+
+def test_an_e_mail_whose_template_forgets_the_link_gets_it_at_the_end(
+    decision, alice, emily, monkeypatch
+):
+    """A new kind (another stage's) gets the link even if its template leaves it out."""
+    from decisions.records.notifications import send
+
+    monkeypatch.setattr(send, "render_to_string", lambda *args: "Something happened.\n")
+    notification = send.notify(
+        kind="review.proposed",
+        decision=decision,
+        actor=alice,
+        recipients=[emily],
+        subject="Something",
+        template="any.txt",
+    )
+
+    assert notification.body == (
+        "Something happened.\n\nOpen it in Prompt or Model?: "
+        f"https://decisions.example.com/projects/{decision.project_id}/decisions/1/#review\n"
+    )
+
+
+def test_an_unregistered_kind_is_refused(decision, alice):
+    from decisions.records.notifications.send import notify
+
+    with pytest.raises(ValueError, match="Unknown notification kind 'review.reminder'"):
+        notify(
+            kind="review.reminder",
+            decision=decision,
+            actor=alice,
+            recipients=[],
+            subject="Reminder",
+            template="records/email/review.txt",
+        )

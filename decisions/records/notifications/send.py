@@ -55,24 +55,19 @@ def notify(
     url = report_url(decision, anchor)
     actor_name = actor.get_username() if actor else "Someone"
     subject = _one_line(subject)
-    notification = _write_email(
-        kind=kind,
-        decision=decision,
-        actor=actor,
-        people=_members_to_tell(project.team_id, recipients, actor),
-        subject=subject,
-        body=_body(
-            template,
-            {
-                **(context or {}),
-                "url": url,
-                "decision": decision,
-                "project": project,
-                "actor": actor,
-            },
-        ),
-        url=url,
-    )
+    people = _members_to_tell(project.team_id, recipients, actor)
+    notification = None
+    if people:  # no one to tell, nothing to write; the webhooks below still hear of it
+        context = {**(context or {}), "url": url, "decision": decision, "project": project}
+        notification = _write_email(
+            kind=kind,
+            decision=decision,
+            actor=actor,
+            people=people,
+            subject=subject,
+            body=_body(template, {**context, "actor": actor}),
+            url=url,
+        )
     event = {
         "event": kind,
         "project": {"id": project.pk, "name": project.name},
@@ -108,9 +103,7 @@ def _body(template: str, context: dict) -> str:
     return text + "\n" if url in text else f"{text}\n\nOpen it in Prompt or Model?: {url}\n"
 
 
-def _write_email(*, kind, decision, actor, people, subject, body, url) -> Notification | None:
-    if not people:
-        return None
+def _write_email(*, kind, decision, actor, people, subject, body, url) -> Notification:
     notification = Notification.objects.create(
         kind=kind,
         decision=decision,
