@@ -4,9 +4,30 @@ and requests. Registered by the records app, which sends the e-mails and webhook
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Warning
+from django.core.checks import Error, Warning
+from urllib3.util import parse_url
 
 LOCAL_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url_form_check(app_configs, **kwargs) -> list[Error]:
+    """Always: "decisions.example.com" without a scheme would make every link a relative one,
+    broken in every e-mail."""
+    parts = parse_url(settings.SITE_URL) if settings.SITE_URL else None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.host
+        or (parts.path not in (None, "", "/"))
+    ):
+        return [
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}: it must be this site's address with its "
+                "scheme and no path, e.g. https://decisions.example.com.",
+                id="decisions.E001",
+            )
+        ]
+    return []
 
 
 def site_url_check(app_configs, **kwargs) -> list[Warning]:

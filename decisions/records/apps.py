@@ -7,8 +7,13 @@ class RecordsConfig(AppConfig):
     label = "records"
 
     def ready(self) -> None:
-        from decisions.lib.checks import site_url_check, webhooks_private_check
+        from decisions.lib.checks import (
+            site_url_check,
+            site_url_form_check,
+            webhooks_private_check,
+        )
 
+        checks.register(site_url_form_check)
         # Deploy-only: a laptop's defaults are right for a laptop.
         checks.register(site_url_check, checks.Tags.security, deploy=True)
         checks.register(webhooks_private_check, checks.Tags.security, deploy=True)
