@@ -210,3 +210,10 @@ def test_the_team_page_links_webhooks_for_owners_only(client, team, alice, emily
         f'href="/teams/{team.pk}/webhooks/"'
         not in client.get(f"/accounts/teams/{team.pk}/").content.decode()
     )
+
+
+def test_no_template_syntax_leaks_into_the_webhook_pages(client, target, alice):
+    client.force_login(alice)
+    for url in (list_url(target.team), page_url(target)):
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "{%" not in html and "{{" not in html, url
