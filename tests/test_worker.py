@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from decisions.accounts.models import Membership
@@ -66,3 +67,41 @@ def test_a_notification_waits_on_its_own_queue_and_its_worker_sends_it_before_th
     assert [message.to for message in mail.outbox] == [["emily@example.com"]]
     statuses = dict(DBTaskResult.objects.values_list("queue_name", "status"))
     assert statuses == {"default": "READY", "notifications": "SUCCESSFUL"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_retries_a_webhook_when_its_backoff_has_passed(settings, team):
+    """The retry is a task enqueued with run_after: the worker leaves it until then."""
+    from decisions.records.models import WebhookDelivery, WebhookTarget
+    from decisions.records.notifications.tasks import deliver_webhook
+    from tests.records import receiver as local
+
+    settings.TASKS = DATABASE_TASKS
+    settings.WEBHOOKS_ALLOW_PRIVATE = True  # the receiver is on 127.0.0.1
+    receiver, server = local.start()
+    try:
+        receiver.answer(500, 200)
+        target = WebhookTarget.objects.create(
+            team=team, name="Receiver", url=receiver.url, format="json", secret="s" * 16
+        )
+        delivery = WebhookDelivery.objects.create(target=target, kind="webhook.test", payload="{}")
+        deliver_webhook.enqueue(delivery.pk, 1)
+        worker = ("db_worker", "--queue-name", "notifications", "--batch", "--no-startup-delay")
+
+        call_command(*worker, verbosity=0)
+
+        retry = DBTaskResult.objects.get(status="READY")
+        assert retry.args_kwargs["args"] == [delivery.pk, 2]
+        assert retry.queue_name == "notifications"
+        call_command(*worker, verbosity=0)  # a minute has not passed: left waiting
+        assert len(receiver.requests) == 1
+
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        call_command(*worker, verbosity=0)
+
+        assert len(receiver.requests) == 2
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == ("delivered", 2)
+    finally:
+        server.shutdown()
+        server.server_close()
