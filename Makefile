@@ -34,7 +34,7 @@ run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
-	DEBUG=true HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
+	DEBUG=true HOST_PORT=$(HOST_PORT) SITE_URL=http://$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
