@@ -80,16 +80,7 @@ def comment_added(comment: Comment) -> None:
     context = {"comment": comment, "question": _question(decision, comment.node_id)}
     where = f"“{decision.project.name}”, revision {decision.revision}"
     if mentioned:
-        notify(
-            kind=kinds.COMMENT_MENTION,
-            recipients=mentioned,
-            subject=f"{decision.project.name}, revision {decision.revision}: "
-            f"{_name(comment.author)} mentioned you",
-            summary=f"{_name(comment.author)} mentioned {_names(mentioned)} on {where}",
-            template="records/email/mention.txt",
-            context=context,
-            **base,
-        )
+        _mention(comment, mentioned, context=context, where=where, **base)
     notify(
         kind=kinds.COMMENT_ADDED,
         recipients=[person for person in followers if person and person.pk not in mentioned_ids],
@@ -97,6 +88,38 @@ def comment_added(comment: Comment) -> None:
         f"{_name(comment.author)} commented",
         summary=f"{_name(comment.author)} commented on {where}",
         template="records/email/comment.txt",
+        context=context,
+        **base,
+    )
+
+
+def comment_edited(comment: Comment, *, before: str) -> None:
+    """An edit that adds an @name tells that member; those named before were told already."""
+    decision = comment.decision
+    team_id = decision.project.team_id
+    told = {person.pk for person in mentioned_members(before, team_id)}
+    newly = [p for p in mentioned_members(comment.body, team_id) if p.pk not in told]
+    if newly:
+        _mention(
+            comment,
+            newly,
+            context={"comment": comment, "question": _question(decision, comment.node_id)},
+            where=f"“{decision.project.name}”, revision {decision.revision}",
+            decision=decision,
+            actor=comment.author,
+            anchor=f"comment-{comment.pk}",
+        )
+
+
+def _mention(comment: Comment, mentioned: list, *, context: dict, where: str, **base) -> None:
+    decision = comment.decision
+    notify(
+        kind=kinds.COMMENT_MENTION,
+        recipients=mentioned,
+        subject=f"{decision.project.name}, revision {decision.revision}: "
+        f"{_name(comment.author)} mentioned you",
+        summary=f"{_name(comment.author)} mentioned {_names(mentioned)} on {where}",
+        template="records/email/mention.txt",
         context=context,
         **base,
     )

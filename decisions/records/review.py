@@ -132,6 +132,7 @@ def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Co
     return comment
 
 
+@transaction.atomic
 def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     """The author's change within 15 minutes; the comment then says it was edited."""
     now = timezone.now()
@@ -142,8 +143,10 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     body = body.strip()
     if not body or len(body) > COMMENT_MAX:
         raise ValidationError(f"A comment holds 1 to 5,000 characters; this one has {len(body):,}.")
+    before = comment.body
     comment.body, comment.edited_at = body, now
     comment.save(update_fields=["body", "edited_at"])
+    notices.comment_edited(comment, before=before)
     return comment
 
 

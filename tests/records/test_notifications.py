@@ -276,3 +276,31 @@ def test_an_unregistered_kind_is_refused(decision, alice):
             subject="Reminder",
             template="records/email/review.txt",
         )
+
+
+def test_an_edit_that_adds_a_mention_tells_only_the_newly_named(
+    client, send, decision, alice, bob, emily
+):
+    comment(client, send, decision, emily, "Thoughts, @bob?")
+    mail.outbox.clear()
+    written = Comment.objects.get()
+
+    send(
+        client.post,
+        report(decision, f"comments/{written.pk}/edit/"),
+        {"body": "Thoughts, @bob and @alice?"},
+    )
+
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("Email drafter, revision 1: emily mentioned you", ["alice@example.com"])
+    ]
+
+
+def test_an_edit_without_a_new_mention_tells_no_one(client, send, decision, bob, emily):
+    comment(client, send, decision, emily, "Thoughts, @bob?")
+    mail.outbox.clear()
+    written = Comment.objects.get()
+
+    send(client.post, report(decision, f"comments/{written.pk}/edit/"), {"body": "Ideas, @bob?"})
+
+    assert mail.outbox == []
