@@ -34,7 +34,7 @@ run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
-	DEBUG=true HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
+	DEBUG=true HOST_PORT=$(HOST_PORT) SITE_URL=http://$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -79,7 +79,8 @@ migrations-check: install-dev
 # HTTPS only, HSTS, secure cookies, its own secret key, SMTP, hashed static files.
 PRODUCTION_ENV := DEBUG=false ALLOWED_HOSTS=decisions.example.com SECURE_COOKIES=true \
 	SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true \
-	SECURE_HSTS_PRELOAD=true STATIC_MANIFEST=true EMAIL_HOST=smtp.example.com
+	SECURE_HSTS_PRELOAD=true STATIC_MANIFEST=true EMAIL_HOST=smtp.example.com \
+	SITE_URL=https://decisions.example.com
 check-deploy: install
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING

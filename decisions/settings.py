@@ -11,6 +11,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from decisions.lib.environment import env_bool, env_int, env_list
+from decisions.lib.queues import TASK_QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,10 +141,12 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-# Background work (PDF renders, emails) runs in `manage.py db_worker`, which `make run` starts
-# beside the web server; the queue is a table in the same database, so several app servers
-# and workers share it. Tests switch to the immediate backend (tests/conftest.py).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background work runs in `manage.py db_worker`, which `make run` starts beside the web server;
+# the queue is a table in the same database, so several app servers and workers share it.
+# Two queues: "default" (PDF renders, large imports) and "notifications" (e-mails, webhooks),
+# each with a worker of its own (Procfile), so a slow PDF render never holds up an e-mail.
+# Tests switch to the immediate backend (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": list(TASK_QUEUES)}}
 # Email (invitations) is sent by background tasks. Without EMAIL_HOST it is printed on the
 # worker's console, which is what development wants; with it, it goes out over SMTP.
 MAILERS = {
@@ -163,6 +166,19 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Prompt or Model? <noreply@localhost>")
+
+# Where people reach this site: every link in an e-mail or a webhook starts with it (requests
+# are not asked, so a spoofed Host header cannot plant a link). Production sets its https
+# address; the deployment checks warn otherwise (decisions/lib/checks.py).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+# Outgoing webhooks never reach a private, loopback, link-local or otherwise internal address
+# unless this is on (decisions/lib/outbound.py): a team owner must not be able to make the
+# server call into its own network. Only for a receiver on the same private network.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+# One webhook attempt waits at most this long for the receiver, and reads at most this much.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
 
 # /healthz reports the task queue as stalled when a task has waited longer than this.
 HEALTH_TASK_WAIT_SECONDS = env_int("HEALTH_TASK_WAIT_SECONDS", 600)

@@ -34,6 +34,9 @@ EVIDENCE = "decisions/flowchart/evidence.py"
 TRIALS = "decisions/flowchart/trials.py"
 AGGREGATE = "decisions/evidence/aggregate.py"
 SOURCES_COMMON = "decisions/evidence/imports/sources/common.py"
+OUTBOUND = "decisions/lib/outbound.py"
+SEND = "decisions/records/notifications/send.py"
+WEBHOOKS = "decisions/records/notifications/webhooks.py"
 
 IMPORT_LIMITS = "tests/evidence/test_import_boundaries.py"
 IMPORT_SOURCES = "tests/evidence/test_import_sources.py"
@@ -41,6 +44,8 @@ REVIEW_GUARDS = "tests/records/test_review_guards.py"
 STEPS_TRACKING = "tests/records/test_steps_tracking.py"
 SCOPE_CONTEXT = "tests/reports/test_scope_context.py"
 THRESHOLDS = "tests/flowchart/test_thresholds.py"
+NOTIFIED = "tests/records/test_notifications.py"
+DELIVERIES = "tests/records/test_webhooks.py"
 
 MUTATIONS: tuple[Mutation, ...] = (
     # Access ----------------------------------------------------------------------------------
@@ -674,5 +679,106 @@ MUTATIONS: tuple[Mutation, ...] = (
         "saying the prompt is untested while trials are recorded is no contradiction",
         (THRESHOLDS,),
         "untested",
+    ),
+    # Notifications and webhooks -----------------------------------------------------------
+    Mutation(
+        "ssrf-rule-skipped",
+        "notifications",
+        OUTBOUND,
+        "    if not allow_private:\n",
+        "    if False:\n",
+        "webhooks reach private, loopback and link-local addresses",
+        (DELIVERIES,),
+        "internal or loopback or turns",
+    ),
+    Mutation(
+        "ssrf-mapped-ipv6-not-unwrapped",
+        "notifications",
+        OUTBOUND,
+        "    if address.ipv4_mapped is not None:\n        return address.ipv4_mapped\n",
+        "",
+        "::ffff:10.0.0.1 passes as an IPv6 address instead of the private IPv4 it carries",
+        ("tests/lib/test_outbound.py",),
+        "internal",
+    ),
+    Mutation(
+        "ssrf-first-address-only",
+        "notifications",
+        OUTBOUND,
+        "        for address in addresses:\n",
+        "        for address in addresses[:1]:\n",
+        "a name with a public and a private address passes on the public one",
+        (DELIVERIES,),
+        "among_public",
+    ),
+    Mutation(
+        "webhook-redirect-followed",
+        "notifications",
+        OUTBOUND,
+        "            redirect=False,\n            retries=False,\n",
+        "            redirect=True,\n            retries=3,\n",
+        "a receiver's redirect is followed, to wherever it points",
+        (DELIVERIES,),
+        "redirect",
+    ),
+    Mutation(
+        "webhook-signature-without-timestamp",
+        "notifications",
+        WEBHOOKS,
+        'timestamp.encode() + b"." + body',
+        "body",
+        "the signature leaves the timestamp out, so an old request can be replayed",
+        (DELIVERIES,),
+        "signed",
+    ),
+    Mutation(
+        "webhook-one-attempt-too-many",
+        "notifications",
+        WEBHOOKS,
+        "and number < MAX_ATTEMPTS",
+        "and number <= MAX_ATTEMPTS",
+        "a fifth attempt is scheduled after the fourth",
+        (DELIVERIES,),
+        "gives_up",
+    ),
+    Mutation(
+        "webhook-4xx-retried",
+        "notifications",
+        WEBHOOKS,
+        "retryable = status_code >= 500 or status_code in RETRY_STATUSES",
+        "retryable = status_code >= 400",
+        "a receiver's refusal (404, 410) is retried as if it were down",
+        (DELIVERIES,),
+        "refusal_by_the_receiver",
+    ),
+    Mutation(
+        "notify-actor-told",
+        "notifications",
+        SEND,
+        "        ids.discard(actor.pk)\n",
+        "",
+        "the person who made the move is e-mailed about it",
+        (NOTIFIED,),
+        "own_revision or yourself",
+    ),
+    Mutation(
+        "notify-former-members-told",
+        "notifications",
+        SEND,
+        ".objects.filter(pk__in=ids, memberships__team_id=team_id)",
+        ".objects.filter(pk__in=ids)",
+        "someone who left the team still gets links into it",
+        (NOTIFIED,),
+        "left_the_team",
+    ),
+    Mutation(
+        "mention-text-unescaped",
+        "notifications",
+        "decisions/records/mentions.py",
+        "        parts.append(escape(body[last:start]))",
+        "        parts.append(body[last:start])",
+        "the text before a mention is put on the page unescaped",
+        (NOTIFIED,),
+        "mentions_show",
     ),
 )

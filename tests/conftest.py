@@ -11,13 +11,24 @@ from decisions.evidence.models import FailedExample
 from decisions.projects.models import Project
 
 PASSWORD = "correct-horse-battery-staple"
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "notifications"],
+    }
+}
 
 
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Tasks run inside the test that enqueues them; tests/test_worker.py runs the real worker."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Links in e-mails and webhooks start with SITE_URL: tests state them with this one."""
+    settings.SITE_URL = "https://decisions.example.com"
 
 
 @pytest.fixture

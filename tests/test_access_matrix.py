@@ -21,7 +21,14 @@ from decisions.api.models import ApiToken
 from decisions.evidence.imports.run import import_create
 from decisions.evidence.models import ExampleImport, FailedExample, PromptTrial
 from decisions.projects.models import Project
-from decisions.records.models import Comment, Decision, Review, ReviewEvent
+from decisions.records.models import (
+    Comment,
+    Decision,
+    Review,
+    ReviewEvent,
+    WebhookDelivery,
+    WebhookTarget,
+)
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun
 from tests.conftest import PASSWORD, make_example
@@ -121,6 +128,11 @@ MATRIX: dict[str, list] = {
     "records:comment_delete": [Scoped("post", READ, ok(302))],
     "records:comment_resolve": [Scoped("post", EDIT, ok(302))],
     "records:step_save": [Scoped("post", EDIT, ok(302), {"version": "1", "done": "on"})],
+    # Webhooks are owners' business: editors get 403 like viewers. An empty form is a 422.
+    "records:webhooks": [Scoped("get", MANAGE, ok(200)), Scoped("post", MANAGE, ok(422))],
+    "records:webhook": [Scoped("get", MANAGE, ok(200)), Scoped("post", MANAGE, ok(422))],
+    "records:webhook_test": [Scoped("post", MANAGE, ok(302))],
+    "records:webhook_delete": [Scoped("post", MANAGE, ok(302))],
     "reports:report": [Scoped("get", READ, ok(200))],
     "overview:portfolio": [Scoped("get", READ, ok(200))],
     "reports:pdf": [Scoped("get", READ, ok(202))],
@@ -214,6 +226,14 @@ def world(db, client):
         "trial_id": PromptTrial.objects.create(
             project=project, label="v1", model_name="gpt-x", cases=10, passed=8
         ).pk,
+        "target_id": WebhookTarget.objects.create(
+            team=team,
+            name="Chat",
+            url="https://hooks.example.com/services/T0",
+            format="slack",
+            secret="s" * 20,
+            events=["comment.added"],
+        ).pk,
         "target": "csv",
         "part": "all",
     }
@@ -253,6 +273,8 @@ def database_fingerprint() -> str:
         Comment,
         ReportPdf,
         ShareLink,
+        WebhookTarget,
+        WebhookDelivery,
     ):
         rows.append(list(model.objects.order_by("pk").values()))
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()

@@ -12,11 +12,16 @@ from django_tasks_db.models import DBTaskResult
 from decisions.lib import health
 
 
-def queue_a_task(waited: timedelta) -> None:
+def queue_a_task(
+    waited: timedelta,
+    queue: str = "default",
+    path: str = "decisions.reports.tasks.render_report_pdf",
+) -> None:
     task = DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
-        task_path="decisions.reports.tasks.render_report_pdf",
+        task_path=path,
         backend_name="default",
+        queue_name=queue,
     )
     DBTaskResult.objects.filter(pk=task.pk).update(enqueued_at=timezone.now() - waited)
 
@@ -29,7 +34,15 @@ def test_healthy_with_an_empty_queue(client):
     assert response.json() == {
         "status": "ok",
         "database": {"ok": True},
-        "tasks": {"ok": True, "waiting": 0, "oldest_waiting_seconds": 0},
+        "tasks": {
+            "ok": True,
+            "waiting": 0,
+            "oldest_waiting_seconds": 0,
+            "queues": {
+                "default": {"ok": True, "waiting": 0, "oldest_waiting_seconds": 0},
+                "notifications": {"ok": True, "waiting": 0, "oldest_waiting_seconds": 0},
+            },
+        },
         "imports": {"ok": True, "running": 0, "worker_stopped_last_day": 0},
     }
     assert "no-cache" in response["Cache-Control"]
@@ -58,10 +71,47 @@ def test_a_task_waiting_past_the_limit_means_no_worker(client, settings):
     assert body["status"] == "failing"
     assert body["database"] == {"ok": True}
     assert body["tasks"]["ok"] is False
-    assert (
-        "over the 60 s limit: is a worker (manage.py db_worker) running?"
-        in (body["tasks"]["error"])
+    assert body["tasks"]["error"] == (
+        "the oldest waiting task on the default queue has waited 300 s, over the 60 s limit: "
+        "is a worker (manage.py db_worker --queue-name default) running?"
     )
+    assert body["tasks"]["queues"]["notifications"] == {
+        "ok": True,
+        "waiting": 0,
+        "oldest_waiting_seconds": 0,
+    }
+
+
+@pytest.mark.django_db
+def test_a_stalled_notifications_queue_fails_while_the_default_queue_moves(client, settings):
+    """The notifications worker is a process of its own: its queue is watched on its own."""
+    settings.HEALTH_TASK_WAIT_SECONDS = 60
+    queue_a_task(timedelta(seconds=10))
+    queue_a_task(
+        timedelta(minutes=2),
+        queue="notifications",
+        path="decisions.records.notifications.tasks.send_notification_email",
+    )
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    tasks = response.json()["tasks"]
+    assert tasks["waiting"] == 2
+    assert tasks["queues"]["default"]["ok"] is True
+    assert tasks["queues"]["notifications"]["ok"] is False
+    assert tasks["error"] == (
+        "the oldest waiting task on the notifications queue has waited 120 s, over the 60 s "
+        "limit: is a worker (manage.py db_worker --queue-name notifications) running?"
+    )
+
+
+@pytest.mark.django_db
+def test_a_notification_waiting_just_under_the_limit_is_healthy(client, settings):
+    settings.HEALTH_TASK_WAIT_SECONDS = 60
+    queue_a_task(timedelta(seconds=55), queue="notifications")
+
+    assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.django_db

@@ -7,9 +7,11 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from decisions.accounts.models import INVITATION_DAYS, Invitation
+from decisions.lib.queues import NOTIFICATIONS_QUEUE
 
 
-@task()
+# An e-mail: on the notifications queue, where no PDF render can hold it up.
+@task(queue_name=NOTIFICATIONS_QUEUE)
 def send_invitation(invitation_id: int, accept_url: str) -> None:
     """Email the invitation link. The link carries the token, which is stored nowhere else."""
     invitation = Invitation.objects.select_related("team", "invited_by").get(pk=invitation_id)

@@ -17,6 +17,7 @@ from decisions.accounts.models import INVITATION_DAYS, Membership
 from decisions.accounts.ratelimit import over_limit
 from decisions.accounts.tasks import send_invitation
 from decisions.lib.htmx import HtmxHttpRequest
+from decisions.lib.links import absolute_url
 
 # Sign-up attempts per client address and hour: enough for an office behind one address.
 SIGNUPS_PER_HOUR = 20
@@ -106,7 +107,7 @@ def member_invite(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
         role=form.cleaned_data["role"],
         invited_by=request.user,
     )
-    accept_url = request.build_absolute_uri(reverse("accounts:invitation", kwargs={"token": token}))
+    accept_url = absolute_url(reverse("accounts:invitation", kwargs={"token": token}))
     transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, accept_url))
     # The same words whether or not the address has an account: the page reveals nothing.
     messages.success(

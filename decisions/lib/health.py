@@ -1,6 +1,6 @@
 """`/healthz`: what a load balancer or an uptime check asks before sending users here.
 
-It answers 200 when the database answers and the task queue is moving, 503 otherwise, with a
+It answers 200 when the database answers and every task queue is moving, 503 otherwise, with a
 small JSON body that says which part failed. It needs no login and shows no user data.
 
 Rooms above lib add their own checks with `register_check` from their AppConfig.ready() (lib
@@ -15,11 +15,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Count, Min
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_tasks_db.models import DBTaskResult
+
+from decisions.lib.queues import TASK_QUEUES
 
 # name → a function answering {"ok": bool, ...}, asked only while the database answers.
 CHECKS: dict[str, Callable[[], dict]] = {}
@@ -40,22 +43,49 @@ def database_status() -> dict:
 
 
 def task_queue_status() -> dict:
-    """The queue is stalled when a task has waited longer than HEALTH_TASK_WAIT_SECONDS: no
-    worker is taking work (none running, or all stuck)."""
+    """Each queue is stalled when a task on it has waited longer than
+    HEALTH_TASK_WAIT_SECONDS: no worker is taking its work (none running, or all stuck). The
+    queues have workers of their own (Procfile), so each is judged on its own: a stopped
+    notifications worker shows even while PDFs render."""
     try:
-        waiting = DBTaskResult.objects.ready()
-        count = waiting.count()
-        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        per_queue = {
+            row["queue_name"]: row
+            for row in DBTaskResult.objects.ready()
+            .values("queue_name")
+            .annotate(count=Count("pk"), oldest=Min("enqueued_at"))
+        }
     except DatabaseError as error:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
-    waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
-    status = {"ok": True, "waiting": count, "oldest_waiting_seconds": round(waited)}
     limit = timedelta(seconds=settings.HEALTH_TASK_WAIT_SECONDS).total_seconds()
+    now = timezone.now()
+    queues = {
+        name: _queue_status(name, per_queue.get(name), now, limit)
+        for name in sorted({*TASK_QUEUES, *per_queue})
+    }
+    status = {
+        "ok": all(queue["ok"] for queue in queues.values()),
+        "waiting": sum(queue["waiting"] for queue in queues.values()),
+        "oldest_waiting_seconds": max(queue["oldest_waiting_seconds"] for queue in queues.values()),
+        "queues": queues,
+    }
+    if errors := [queue["error"] for queue in queues.values() if "error" in queue]:
+        status["error"] = " ".join(errors)
+    return status
+
+
+def _queue_status(name: str, row: dict | None, now, limit: float) -> dict:
+    waited = (now - row["oldest"]).total_seconds() if row else 0.0
+    status = {
+        "ok": True,
+        "waiting": row["count"] if row else 0,
+        "oldest_waiting_seconds": round(waited),
+    }
     if waited > limit:
         status.update(
             ok=False,
-            error=f"the oldest waiting task has waited {round(waited)} s, over the "
-            f"{round(limit)} s limit: is a worker (manage.py db_worker) running?",
+            error=f"the oldest waiting task on the {name} queue has waited {round(waited)} s, "
+            f"over the {round(limit)} s limit: is a worker (manage.py db_worker "
+            f"--queue-name {name}) running?",
         )
     return status
 

@@ -147,8 +147,6 @@ class ReviewEvent(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(max_length=2_000, blank=True)
-    # Claimed by the e-mail task before it sends: a task that runs twice sends once.
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -229,3 +227,15 @@ class TrackedStep(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+# Notifications and webhooks keep their models beside their code; importing them here is how
+# Django finds them as records models.
+from decisions.records.notifications.models import (  # noqa: E402, F401
+    DeliveryStatus,
+    Notification,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookFormat,
+    WebhookTarget,
+)

@@ -4,7 +4,8 @@ and comments on a revision or on one of its answers.
 Statuses follow MADR: draft → proposed → accepted or rejected; a proposed revision with
 changes requested goes back to its author, who answers with a new revision. When a newer
 revision is accepted, the older accepted one becomes superseded by it. Every move is a
-ReviewEvent (who, when, an optional note); emails go out through a task after the commit.
+ReviewEvent (who, when, an optional note); e-mails and webhooks go out through notify()
+(records/notices.py), sent by the notifications worker after the commit.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from decisions.accounts.models import Membership
 from decisions.projects.models import Project
+from decisions.records import notices
 from decisions.records.models import (
     COMMENT_MAX,
     Comment,
@@ -86,7 +88,7 @@ def review_move(
         review.informed.set(informed)
     if move == ACCEPT:
         _supersede_older(decision, user)
-    transaction.on_commit(lambda: _notify(event.pk))
+    notices.review_moved(event)
     return event
 
 
@@ -116,12 +118,7 @@ def _supersede_older(decision: Decision, user) -> None:
         Review.objects.filter(pk=review.pk).update(superseded_by=decision)
 
 
-def _notify(event_id: int) -> None:
-    from decisions.records.tasks import send_review_email
-
-    send_review_email.enqueue(event_id)
-
-
+@transaction.atomic
 def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Comment:
     body = body.strip()
     if not body:
@@ -130,9 +127,12 @@ def comment_add(*, decision: Decision, user, body: str, node_id: str = "") -> Co
         raise ValidationError(f"The comment is {len(body):,} characters long; the limit is 5,000.")
     if node_id and node_id not in {step["node"] for step in decision.explanation["path"]}:
         raise ValidationError("That question is not on this revision's path.")
-    return Comment.objects.create(decision=decision, node_id=node_id, author=user, body=body)
+    comment = Comment.objects.create(decision=decision, node_id=node_id, author=user, body=body)
+    notices.comment_added(comment)
+    return comment
 
 
+@transaction.atomic
 def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     """The author's change within 15 minutes; the comment then says it was edited."""
     now = timezone.now()
@@ -143,8 +143,10 @@ def comment_edit(*, comment: Comment, user, body: str) -> Comment:
     body = body.strip()
     if not body or len(body) > COMMENT_MAX:
         raise ValidationError(f"A comment holds 1 to 5,000 characters; this one has {len(body):,}.")
+    before = comment.body
     comment.body, comment.edited_at = body, now
     comment.save(update_fields=["body", "edited_at"])
+    notices.comment_edited(comment, before=before)
     return comment
 
 

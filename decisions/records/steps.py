@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from decisions.records import notices
 from decisions.records.models import Decision, TrackedStep
 
 STALE_CODE = "stale"
@@ -63,6 +64,7 @@ def step_update(
         raise ValidationError("This revision has no such step.")
     if step.version != version:
         raise ValidationError(STALE_STEP, code=STALE_CODE)
+    assigned = owner is not None and owner.pk != step.owner_id
     step.owner = owner
     step.due_on = due_on
     if done and not step.is_done:
@@ -72,6 +74,8 @@ def step_update(
     step.version = F("version") + 1
     step.save()
     step.refresh_from_db()
+    if assigned:
+        notices.step_assigned(step, by=user)
     return step
 
 

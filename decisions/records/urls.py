@@ -1,9 +1,11 @@
 from django.urls import path
 
 from decisions.records import views
+from decisions.records.notifications import views as webhook_views
 
 app_name = "records"
 DECISION = "projects/<id:project_id>/decisions/<id:revision>/"
+WEBHOOK = "teams/<id:team_id>/webhooks/<id:target_id>/"
 
 urlpatterns = [
     path("wizard/runs/<id:run_id>/finish/", views.run_finish, name="finish"),
@@ -20,4 +22,8 @@ urlpatterns = [
         views.comment_resolve,
         name="comment_resolve",
     ),
+    path("teams/<id:team_id>/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path(WEBHOOK, webhook_views.webhook_detail, name="webhook"),
+    path(f"{WEBHOOK}test/", webhook_views.webhook_test, name="webhook_test"),
+    path(f"{WEBHOOK}delete/", webhook_views.webhook_delete, name="webhook_delete"),
 ]

@@ -16,6 +16,7 @@ from decisions.accounts.ratelimit import over_limit
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.tokens import hash_token
 from decisions.records.access import get_decision
+from decisions.records.mentions import team_usernames
 from decisions.records.models import Review
 from decisions.records.review import PROPOSE, moves_for
 from decisions.records.staleness import staleness
@@ -187,6 +188,8 @@ def review_context(decision, membership, user) -> dict:
         "timeline": sorted(timeline, key=lambda entry: entry["at"]),
         "threads": threads,
         "editable_comments": {c.pk for c in comments if c.editable_by(user, now)},
+        # Marks @names of members in the comments; no comments, no query.
+        "mention_names": team_usernames(membership.team) if comments else {},
         "commenting": True,
     }
 

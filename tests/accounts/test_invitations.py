@@ -26,7 +26,8 @@ def invite(client, alice, team, django_capture_on_commit_callbacks):
         link = None
         if mail.outbox:
             link = re.search(
-                r"http://testserver(/accounts/invitations/[^/\s]+/)", mail.outbox[-1].body
+                r"https://decisions\.example\.com(/accounts/invitations/[^/\s]+/)",
+                mail.outbox[-1].body,
             )
         return response, link.group(1) if link else None
 

@@ -55,7 +55,12 @@ def check(page, url: str, found: dict[str, list[str]], *, status_heading: str = 
 @pytest.fixture
 def world(alice, bob, project, settings):
     # Queued, not run: the PDF link shows its "being prepared" page, not a download.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "notifications"],
+        }
+    }
     for index in range(3):
         make_example(project, title=f"Too formal {index}")
     example = make_example(project, title="Invents a policy", failure_type="facts")

@@ -10,7 +10,8 @@ from django.core import mail
 from django.utils import timezone
 
 from decisions.records.models import Comment, Review, ReviewEvent
-from decisions.records.tasks import send_review_email
+from decisions.records.notifications import tasks
+from decisions.records.notifications.models import Notification
 from tests.reports.conftest import save_decision
 
 
@@ -183,28 +184,28 @@ def test_a_review_email_is_sent_once_when_its_task_runs_twice(
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
         move(client, decision, "propose")
-    event = ReviewEvent.objects.get(decision=decision)
-    again = send_review_email.enqueue(event.pk)
+    notification = Notification.objects.get(decision=decision)
+    again = tasks.send_notification_email.enqueue(notification.pk)
     assert again.return_value == 0
     assert [m.to for m in mail.outbox] == [["emily@example.com"]]
 
 
-def test_a_failed_send_leaves_the_email_for_the_next_run(project, alice, emily, monkeypatch):
-    from decisions.records import tasks
-
+def test_a_failed_send_leaves_the_email_for_the_next_run(
+    client, project, alice, emily, monkeypatch
+):
     decision = save_decision(project, alice, "prompt")
-    event = ReviewEvent.objects.create(
-        decision=decision, from_status="draft", to_status="proposed", by=alice
-    )
+    client.force_login(alice)
+    move(client, decision, "propose")  # on-commit callbacks not run: the e-mail waits
+    notification = Notification.objects.get(decision=decision)
 
     def fail(**kwargs):
         raise ConnectionRefusedError("SMTP is down")
 
     monkeypatch.setattr(tasks, "send_mail", fail)
     with pytest.raises(ConnectionRefusedError):
-        tasks.send_review_email.call(event.pk)
+        tasks.send_notification_email.call(notification.pk)
     monkeypatch.undo()
-    assert tasks.send_review_email.call(event.pk) == 1
+    assert tasks.send_notification_email.call(notification.pk) == 1
     assert [m.to for m in mail.outbox] == [["emily@example.com"]]
 
 
