@@ -3,6 +3,10 @@
 Validation follows the spec: every option leads to an existing node or outcome, every node is
 reachable from the start, there is no cycle, every outcome is reachable, ids are unique. A
 definition that fails is refused with a DefinitionError naming the node and the option.
+
+From 2027.02 a definition declares each question's kind (decisive or gate) and rationale, the
+experiment templates of its report rules and the vendor facts table; those are checked too
+(versions without kinds, 2026.11 and 2027.01, load as before, with kind and rationale None).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
@@ -37,10 +42,39 @@ RULE_REQUIREMENTS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "smaller_model": ("one_passes", "fall_short"),
     },
     "trials_contradict": {"prompt_effort": ("untested", "passes", "exhausted")},
+    "underpowered": {"prompt_effort": ()},
+    "test_split": {"data": ("under_50", "50_to_500", "over_500")},
+    "distill_data": {},
+    "no_significant_gain": {"prompt_effort": ("exhausted",)},
+    "slice_below": {"prompt_effort": ("passes", "slice_below")},
+    "platform_closing": {"platform": ("openai_existing",)},
+    "facts_dated": {},
 }
 # What a definition without a [rules] table (2026.11) uses.
 FIRST_RULES = ("thin_evidence", "evidence_disagrees", "untried_techniques", "training_data")
 FIRST_TRAINING_OUTCOMES = ("hybrid", "pretrain")
+
+DECISIVE = "decisive"
+GATE = "gate"
+# The gates of the spec (2027.02): they check readiness for a verdict already chosen, or the
+# method, so they never choose between verdicts. A version that declares kinds must have
+# exactly these; changing them is a change of the spec.
+GATES = frozenset(
+    {
+        "distill_data",
+        "distill_ready",
+        "foundation",
+        "platform",
+        "grader",
+        "data",
+        "team",
+        "budget",
+        "oversight",
+    }
+)
+# The one outcome gates lead to when a team is not ready: it has no experiment template.
+NOT_READY_OUTCOME = "prepare"
+VENDOR_STATUSES = ("open", "closing", "closed")
 
 
 class DefinitionError(ValueError):
@@ -62,6 +96,9 @@ class Node:
     question: str
     help: str
     options: tuple[Option, ...]
+    # "decisive" or "gate", and the "why we ask" of the report: None before 2027.02.
+    kind: str | None = None
+    rationale: str | None = None
 
     def option(self, option_id: str) -> Option | None:
         return next((option for option in self.options if option.id == option_id), None)
@@ -80,6 +117,25 @@ class Outcome:
     people: str
     next_steps: tuple[str, ...]
     risks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VendorFact:
+    """One row of the vendor facts table: where fine-tuning can still be done, as checked."""
+
+    provider: str
+    offering: str
+    methods: str
+    minimum_examples: str
+    format: str
+    status: str  # "open", "closing" or "closed"
+    deadline: str
+    # The last day the offering takes a new job, where one is known.
+    closes_on: date | None
+    # The answers ("node.option") the row applies to.
+    answers: tuple[str, ...]
+    checked_on: date
+    source: str
 
 
 @dataclass(frozen=True)
@@ -102,6 +158,21 @@ class Definition:
     # The evidence rules this version applies, and the outcomes that mean training.
     rules: tuple[str, ...] = FIRST_RULES
     training_outcomes: tuple[str, ...] = FIRST_TRAINING_OUTCOMES
+    # From 2027.02: the experiment templates by question and outcome, the method step's texts
+    # and the vendor facts table.
+    experiments: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    method: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    vendor_facts: tuple[VendorFact, ...] = ()
+
+    @property
+    def declares_kinds(self) -> bool:
+        """Whether the questions are decisive or gates (2027.02 on): the report rules apply."""
+        return any(node.kind is not None for node in self.nodes.values())
+
+    def is_gate(self, node_id: str) -> bool:
+        return self.nodes[node_id].kind == GATE
 
     def node(self, node_id: str) -> Node:
         return self.nodes[node_id]
@@ -165,6 +236,8 @@ def _build(data: Mapping, content_hash: str) -> Definition:
             question=node["question"],
             help=node.get("help", ""),
             options=options,
+            kind=node.get("kind"),
+            rationale=node.get("rationale"),
         )
     outcomes = {
         outcome_id: Outcome(
@@ -201,6 +274,41 @@ def _build(data: Mapping, content_hash: str) -> Definition:
         path_steps=MappingProxyType(dict(data.get("path_steps", {}))),
         sources=tuple(Source(s["title"], s.get("note", "")) for s in data.get("sources", ())),
         content_hash=content_hash,
+        experiments=MappingProxyType(
+            {
+                node_id: MappingProxyType(dict(templates))
+                for node_id, templates in data.get("experiments", {}).items()
+            }
+        ),
+        method=MappingProxyType(dict(data.get("method", {}))),
+        vendor_facts=tuple(_vendor_fact(row) for row in data.get("vendor_facts", ())),
+    )
+
+
+def _vendor_fact(row: Mapping) -> VendorFact:
+    def day(key: str) -> date | None:
+        text = row.get(key)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except (TypeError, ValueError) as error:
+            raise DefinitionError(
+                f"vendor_facts: {row.get('provider')!r} {key} {text!r} is not an ISO date"
+            ) from error
+
+    return VendorFact(
+        provider=row["provider"],
+        offering=row["offering"],
+        methods=row["methods"],
+        minimum_examples=row["minimum_examples"],
+        format=row["format"],
+        status=row["status"],
+        deadline=row["deadline"],
+        closes_on=day("closes_on"),
+        answers=tuple(row["answers"]),
+        checked_on=day("checked_on"),
+        source=row["source"],
     )
 
 
@@ -213,6 +321,86 @@ def validate(definition: Definition) -> None:
     _check_path_steps(definition)
     _check_outcome_content(definition)
     _check_rules(definition)
+    if definition.declares_kinds:
+        _check_kinds(definition)
+        _check_experiments(definition)
+        _check_vendor_facts(definition)
+
+
+def _check_kinds(definition: Definition) -> None:
+    for node in definition.nodes.values():
+        if node.kind not in (DECISIVE, GATE):
+            raise DefinitionError(
+                f"node {node.id!r}: kind {node.kind!r} is neither 'decisive' nor 'gate'"
+            )
+        if not node.rationale:
+            raise DefinitionError(f"node {node.id!r} has no rationale")
+    gates = {node.id for node in definition.nodes.values() if node.kind == GATE}
+    if gates != GATES:
+        extra, missing = sorted(gates - GATES), sorted(GATES - gates)
+        what = f"{extra[0]!r} is a gate" if extra else f"{missing[0]!r} is not a gate"
+        raise DefinitionError(f"kinds: {what}; the gates are {', '.join(sorted(GATES))}")
+    for node_id, option in definition.edges():
+        if option.next == NOT_READY_OUTCOME and definition.nodes[node_id].kind != GATE:
+            raise DefinitionError(
+                f"node {node_id!r}, option {option.id!r}: leads to {NOT_READY_OUTCOME!r} "
+                "but is not a gate"
+            )
+
+
+def _check_experiments(definition: Definition) -> None:
+    """A template for every outcome a question leads to directly (prepare aside), and none
+    for a question or outcome the definition does not have."""
+    for node_id, templates in definition.experiments.items():
+        node = definition.nodes.get(node_id)
+        for outcome_id in templates:
+            if node is None or outcome_id not in {option.next for option in node.options}:
+                raise DefinitionError(
+                    f"experiments: {node_id}.{outcome_id} names no answer of this definition "
+                    "that leads to that outcome"
+                )
+    for node_id, option in definition.edges():
+        if option.next not in definition.outcomes or option.next == NOT_READY_OUTCOME:
+            continue
+        if option.next not in definition.experiments.get(node_id, {}):
+            raise DefinitionError(
+                f"experiments: no template for node {node_id!r} leading to {option.next!r}"
+            )
+
+
+VENDOR_TEXT_FIELDS = (
+    "provider",
+    "offering",
+    "methods",
+    "minimum_examples",
+    "format",
+    "deadline",
+    "source",
+)
+
+
+def _check_vendor_facts(definition: Definition) -> None:
+    if not definition.vendor_facts:
+        raise DefinitionError("vendor_facts: the table is empty")
+    for row in definition.vendor_facts:
+        for name in VENDOR_TEXT_FIELDS:
+            if not str(getattr(row, name)).strip():
+                raise DefinitionError(f"vendor_facts: {row.provider!r} has no {name}")
+        if row.status not in VENDOR_STATUSES:
+            raise DefinitionError(
+                f"vendor_facts: {row.provider!r} status {row.status!r} is not one of "
+                + ", ".join(VENDOR_STATUSES)
+            )
+        if row.checked_on is None:
+            raise DefinitionError(f"vendor_facts: {row.provider!r} has no checked_on")
+        for key in row.answers:
+            node_id, _, option_id = key.partition(".")
+            node = definition.nodes.get(node_id)
+            if node is None or node.option(option_id) is None:
+                raise DefinitionError(
+                    f"vendor_facts: {row.provider!r} answer {key!r} names no question and "
+                    "answer of this definition"
+                )
 
 
 def _check_vocabulary(definition: Definition) -> None:
