@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
+from decisions.flowchart import measured_rules
 from decisions.flowchart import trials as trials_module
 from decisions.flowchart.definition import FIRST_RULES, FIRST_TRAINING_OUTCOMES, Definition
 from decisions.flowchart.evaluate import Result
+from decisions.flowchart.findings import EvidenceWarning, Prefill
 from decisions.flowchart.trials import Trial
 from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary
 
@@ -21,6 +24,44 @@ CONFIDENCE_LEVELS = ("low", "medium", "high")
 READY_TO_TRAIN_EXAMPLES = 50
 RECORDED_EFFORT = 3  # iterations on one example that show prompting was really worked on
 DEFAULT_PASS_MARK = 0.8
+
+
+def _test_set_numbers(data: Mapping, with_expected: int) -> tuple[int | None, int | None]:
+    """(test_set_size, training_count) from either the saved shape ("test_set": {"size",
+    "training"}) or decide's keys (test_set_size; held_out, giving T = with_expected − held_out)."""
+    saved = data.get("test_set") or {}
+    size, training = saved.get("size"), saved.get("training")
+    if "test_set_size" in data:
+        size = data["test_set_size"] or None  # 0 or absent: no test set
+    held_out = data.get("held_out")
+    if held_out is not None:
+        if held_out > with_expected:
+            raise ValueError(
+                f"held_out ({held_out}) is more than with_expected_output ({with_expected})"
+            )
+        training = with_expected - held_out
+    return size, training
+
+
+def _preference_pairs(data: Mapping, with_expected: int) -> int | None:
+    pairs = data.get("preference_pairs")
+    if pairs is None:
+        return None
+    training = with_expected - (data.get("held_out") or 0)
+    if pairs > training:
+        raise ValueError(
+            f"preference_pairs ({pairs}) is more than the {training} examples to train on"
+        )
+    return pairs
+
+
+def _decided_on(text) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"decided_on {text!r} is not an ISO date (YYYY-MM-DD)") from error
 
 
 @dataclass(frozen=True)
@@ -52,6 +93,26 @@ class Evidence:
     # revision against the one before it on the same cases (plain dicts, as saved).
     group_results: tuple[Mapping, ...] = ()
     last_comparison: Mapping | None = None
+    # 2027.02: of the examples with an expected output, those in the test set (they give
+    # training_count when it is not given directly), those of the rest that also record the bad
+    # output (None: all of them), and the day the decision is made (None: today).
+    held_out: int | None = None
+    preference_pairs: int | None = None
+    decided_on: date | None = None
+
+    @property
+    def training_examples(self) -> int:
+        """T: the examples with an expected output outside the test set."""
+        if self.training_count is not None:
+            return self.training_count
+        return self.with_expected_output
+
+    @property
+    def preference_count(self) -> int:
+        """P: of the T, those that also record the bad output (default: all of them)."""
+        if self.preference_pairs is not None:
+            return self.preference_pairs
+        return self.training_examples
 
     @property
     def example_count(self) -> int:
@@ -86,20 +147,24 @@ class Evidence:
             raise ValueError(f"unknown technique(s): {', '.join(sorted(unknown))}")
         numbers = [*counts.values(), data.get("with_expected_output", 0)]
         numbers.append(data.get("most_iterations", 0))
+        numbers += [data.get(key) or 0 for key in ("test_set_size", "held_out", "preference_pairs")]
         if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in numbers):
             raise ValueError("counts must be whole numbers of 0 or more")
+        with_expected = data.get("with_expected_output", 0)
         return cls(
             {type_id: counts.get(type_id, 0) for type_id in vocabulary.failure_type_ids},
             tried,
-            data.get("with_expected_output", 0),
+            with_expected,
             data.get("most_iterations", 0),
             vocabulary,
             tuple(Trial.from_dict(trial) for trial in data.get("trials", ())),
             data.get("pass_mark", DEFAULT_PASS_MARK),
-            (data.get("test_set") or {}).get("size"),
-            (data.get("test_set") or {}).get("training"),
+            *_test_set_numbers(data, with_expected),
             tuple(data.get("groups", ())),
             data.get("last_comparison"),
+            data.get("held_out"),
+            _preference_pairs(data, with_expected),
+            _decided_on(data.get("decided_on")),
         )
 
     def to_dict(self) -> dict:
@@ -131,6 +196,13 @@ class Evidence:
             ),
             **({"groups": list(self.group_results)} if self.group_results else {}),
             **({"last_comparison": dict(self.last_comparison)} if self.last_comparison else {}),
+            **({"held_out": self.held_out} if self.held_out is not None else {}),
+            **(
+                {"preference_pairs": self.preference_pairs}
+                if self.preference_pairs is not None
+                else {}
+            ),
+            **({"decided_on": self.decided_on.isoformat()} if self.decided_on else {}),
         }
 
     def untried_techniques(self) -> list[str]:
@@ -143,28 +215,6 @@ class Evidence:
 
     def failure_label(self, type_id: str) -> str:
         return self.vocabulary.failure_label(type_id)
-
-
-@dataclass(frozen=True)
-class Prefill:
-    node_id: str
-    option_id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class EvidenceWarning:
-    code: str
-    message: str
-    # Warnings lower confidence one level; notes (thin evidence, training data) do not.
-    lowers_confidence: bool
-
-    def to_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "lowers_confidence": self.lowers_confidence,
-        }
 
 
 def _examples(count: int) -> str:
@@ -203,7 +253,15 @@ def prefills(definition: Definition, evidence: Evidence) -> dict[str, Prefill]:
     if "test_set_prefill" in definition.rules:
         found["test_set"] = suggested_test_set(evidence)
     if "trial_prefills" in definition.rules:
-        found.update(trial_prefills(evidence))
+        from_trials = trial_prefills(evidence)
+        if measured_rules.is_measured(definition):
+            from_trials["prompt_effort"] = measured_rules.prompt_effort_prefill(evidence)
+            if evidence.test_set_size:
+                # The fixed test set is the one the pass mark is judged on: it beats a trial.
+                from_trials.pop("test_set", None)
+        found.update(from_trials)
+    if "test_split" in definition.rules:
+        found["data"] = measured_rules.data_prefill(evidence)
     return {node_id: prefill for node_id, prefill in found.items() if prefill}
 
 
@@ -229,6 +287,9 @@ def trial_prefills(evidence: Evidence) -> dict[str, Prefill | None]:
 def evidence_warnings(
     result: Result, evidence: Evidence, definition: Definition | None = None
 ) -> list[EvidenceWarning]:
+    if measured_rules.is_measured(definition):
+        checks = _measured_checks(result, evidence, definition)
+        return [warning for warning in checks if warning]
     # Without a definition, the first version's rules (as a definition without [rules] has).
     rules = set(definition.rules if definition else FIRST_RULES)
     training_outcomes = definition.training_outcomes if definition else FIRST_TRAINING_OUTCOMES
@@ -245,6 +306,37 @@ def evidence_warnings(
         _trials_contradict(result, evidence) if "trials_contradict" in rules else None,
     ]
     return [warning for warning in checks if warning]
+
+
+def _measured_checks(result: Result, evidence: Evidence, definition: Definition) -> list:
+    """2027.02's rules, in the order their warnings are listed."""
+    rules = set(definition.rules)
+    on = measured_rules
+    cost = result.answer_on_path("symptom") == "cost"  # not a failure type: tags may be any
+    checks = {
+        "no_evidence": _no_or_thin_evidence(evidence, rules),
+        "evidence_disagrees": None if cost else _evidence_disagrees(result, evidence),
+        "untried_techniques": on.untried_techniques(result, evidence),
+        "small_test_set": _small_test_set(result),
+        "underpowered": on.underpowered(result, evidence),
+        "effort_unrecorded": on.effort_unrecorded(result, evidence),
+        "beyond_evidence": _beyond_evidence(result, evidence),
+        "test_split": on.split_short(result, evidence),
+        "training_data": on.training_data(result, evidence),
+        "distill_data": on.distill_data(result),
+        "slice_below": on.slice_below(result, evidence),
+        "trials_contradict": _trials_contradict(result, evidence)
+        or _contradiction(on.significant_gain_contradiction(result, evidence)),
+        "platform_closing": on.platform_closing(result),
+        "facts_dated": on.facts_dated(result, evidence, definition),
+    }
+    return [warning for rule, warning in checks.items() if rule in rules]
+
+
+def _contradiction(message: str) -> EvidenceWarning | None:
+    return (
+        EvidenceWarning("trials_contradict", message, lowers_confidence=True) if message else None
+    )
 
 
 def _no_or_thin_evidence(evidence: Evidence, rules: set[str]) -> EvidenceWarning | None:
@@ -366,6 +458,6 @@ def confidence(evidence: Evidence, warnings: list[EvidenceWarning]) -> str:
     level -= sum(1 for warning in warnings if warning.lowers_confidence)
     if evidence.example_count < 3:
         level = min(level, 0)
-    elif evidence.example_count < 10 or "small_test_set" in codes:
+    elif evidence.example_count < 10 or codes & {"small_test_set", "underpowered"}:
         level = min(level, 1)
     return CONFIDENCE_LEVELS[max(level, 0)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from decisions.flowchart import measured_rules
 from decisions.flowchart.definition import Definition, Outcome
 from decisions.flowchart.evaluate import Result, evaluate
 from decisions.flowchart.evidence import (
@@ -15,6 +16,7 @@ from decisions.flowchart.evidence import (
     evidence_warnings,
     prefills,
 )
+from decisions.flowchart.report_rules import ReportRules, experiment_size, report_rules
 
 # Outcomes whose advice is to work on the prompt now: they get the untried-techniques step.
 PROMPT_NOW_OUTCOMES = ("prompt", "prepare")
@@ -50,6 +52,8 @@ class Explanation:
     confidence: str
     counterfactuals: tuple[Counterfactual, ...]
     next_steps: tuple[str, ...]
+    # The report rules (2027.02 on, complete runs only): None keeps older documents as they were.
+    report: ReportRules | None = None
 
     @property
     def outcome(self) -> Outcome | None:
@@ -80,6 +84,7 @@ class Explanation:
             "counterfactuals": [item.to_dict() for item in self.counterfactuals],
             "next_steps": list(self.next_steps),
             "evidence": self.evidence.to_dict(),
+            **(self.report.to_dict() if self.report else {}),
         }
 
 
@@ -98,6 +103,12 @@ def explain(
         confidence=confidence(evidence, warnings),
         counterfactuals=tuple(counterfactuals(definition, answers, result)),
         next_steps=tuple(next_steps(definition, result, evidence)),
+        report=report_rules(
+            definition,
+            result,
+            test_set_size=experiment_size(evidence.test_set_size, evidence.trials),
+            pass_mark=evidence.pass_mark,
+        ),
     )
 
 
@@ -152,8 +163,11 @@ def next_steps(definition: Definition, result: Result, evidence: Evidence) -> li
         path_step = definition.path_steps.get(f"{step.node_id}.{step.option_id}")
         if path_step:
             steps.append(path_step)
-    if "training_method" in definition.rules and result.outcome == "hybrid":
-        steps.append(training_method_step(evidence))
+    if "training_method" in definition.rules:
+        method = measured_rules.method_step(definition, result, evidence)
+        if method is None and result.outcome == "hybrid":
+            method = training_method_step(evidence)
+        steps.extend([method] if method else [])
     steps.extend(definition.outcomes[result.outcome].next_steps)
     return list(dict.fromkeys(steps))
 

@@ -80,6 +80,30 @@ def mcnemar_mid_p(first_only: int, second_only: int) -> float:
     return min(1.0, 2 * (lower_tail - _binomial_half(smaller, n) / 2))
 
 
+def paired_mid_p(gained: int, lost: int) -> float:
+    """The 2027.02 spec's McNemar mid-p for two revisions on shared cases: b = `gained` (the
+    older failed, the newer passed), c = `lost`, n = b + c, k = min(b, c), X ~ Binomial(n, ½):
+    2·P(X ≤ k) − P(X = k); 1 − ½·P(X = k) when b = c; 1 when n = 0. It differs from
+    mcnemar_mid_p() only when b = c, where neither can show a gain."""
+    n = gained + lost
+    if n == 0:
+        return 1.0
+    smaller = min(gained, lost)
+    if gained == lost:
+        return 1 - _binomial_half(smaller, n) / 2
+    lower_tail = sum(_binomial_half(k, n) for k in range(smaller + 1))
+    return 2 * lower_tail - _binomial_half(smaller, n)
+
+
+def cases_needed(rate: float, pass_mark: float, z: float = Z_95) -> int | None:
+    """The test-set size at which a Wilson interval at the observed `rate` stops containing the
+    pass mark: n = ⌊z²·m(1−m)/(r−m)²⌋ + 1 (the Wilson bounds solve (r−m)² = z²·m(1−m)/n);
+    None when r = m (no number of cases tells)."""
+    if rate == pass_mark:
+        return None
+    return math.floor(z * z * pass_mark * (1 - pass_mark) / (rate - pass_mark) ** 2) + 1
+
+
 def difference_interval(counts: PairedCounts, z: float = Z_95) -> tuple[float, float]:
     """Agresti–Min 95 % interval for the second pass rate minus the first."""
     n = counts.cases + 2

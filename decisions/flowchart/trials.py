@@ -31,6 +31,23 @@ def wilson_interval(passed: int, cases: int, z: float = Z_95) -> tuple[float, fl
 
 
 @dataclass(frozen=True)
+class CaseResult:
+    """One test case of a trial: its id in the test set (so trials compare on shared ids),
+    whether it passed, and its group (a class, a language, a tier), if any."""
+
+    case: str
+    passed: bool
+    group: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "case": self.case,
+            "passed": self.passed,
+            **({"group": self.group} if self.group is not None else {}),
+        }
+
+
+@dataclass(frozen=True)
 class Trial:
     label: str
     model: str
@@ -43,6 +60,13 @@ class Trial:
     # Dollars per 1,000 requests and the 95th percentile latency, where measured.
     cost_per_1k: float | None = None
     p95_latency_ms: int | None = None
+    # Case by case, where recorded (2027.02's `per_case`), and the median latency.
+    per_case: tuple[CaseResult, ...] | None = None
+    latency_ms: float | None = None
+
+    @property
+    def results_by_case(self) -> dict[str, bool]:
+        return {result.case: result.passed for result in self.per_case or ()}
 
     @property
     def rate(self) -> float:
@@ -70,10 +94,22 @@ class Trial:
             # Only when measured, so trials without them keep their earlier shape.
             **({"cost_per_1k": self.cost_per_1k} if self.cost_per_1k is not None else {}),
             **({"p95_latency_ms": self.p95_latency_ms} if self.p95_latency_ms is not None else {}),
+            **({"latency_ms": self.latency_ms} if self.latency_ms is not None else {}),
+            **(
+                {"per_case": [result.to_dict() for result in self.per_case]}
+                if self.per_case is not None
+                else {}
+            ),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Trial:
+        """From the JSON shape; `cost_per_request` (USD) is kept as `cost_per_1k`, and
+        `per_case` must hold one result per case and as many passes as `passed`."""
+        cost_per_1k = data.get("cost_per_1k")
+        if cost_per_1k is None and data.get("cost_per_request") is not None:
+            cost_per_1k = round(data["cost_per_request"] * 1000, 4)
+        per_case = _per_case(data)
         return cls(
             label=data["label"],
             model=data["model"],
@@ -82,9 +118,40 @@ class Trial:
             cases=data["cases"],
             passed=data["passed"],
             on_current_model=data.get("on_current_model", True),
-            cost_per_1k=data.get("cost_per_1k"),
+            cost_per_1k=cost_per_1k,
             p95_latency_ms=data.get("p95_latency_ms"),
+            per_case=per_case,
+            latency_ms=data.get("latency_ms"),
         )
+
+
+def _per_case(data: Mapping) -> tuple[CaseResult, ...] | None:
+    rows = data.get("per_case")
+    if rows is None:
+        return None
+    label = data.get("label", "?")
+    try:
+        results = tuple(
+            CaseResult(str(row["case"]), row["passed"], row.get("group")) for row in rows
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ValueError(
+            f"trial {label!r}: per_case rows need a case id and passed true or false"
+        ) from error
+    if any(not isinstance(result.passed, bool) for result in results):
+        raise ValueError(f"trial {label!r}: per_case passed must be true or false")
+    if len(results) != data["cases"]:
+        raise ValueError(
+            f"trial {label!r}: per_case holds {len(results)} results for {data['cases']} cases"
+        )
+    if len({result.case for result in results}) != len(results):
+        raise ValueError(f"trial {label!r}: per_case names a case twice")
+    passes = sum(result.passed for result in results)
+    if passes != data["passed"]:
+        raise ValueError(
+            f"trial {label!r}: per_case holds {passes} passes, but passed is {data['passed']}"
+        )
+    return results
 
 
 def percent(rate: float) -> str:
