@@ -49,6 +49,57 @@ def report_snapshot(
         **what_would_change(definition, explanation["counterfactuals"]),
         "path_view": path_view(definition, explanation["path"]),
         "labels": {name: dict(mapping) for name, mapping in labels.items()},
+        # 2027.02 on: what decided the verdict, the nearest alternative, the experiment and
+        # why each question was asked, in words. Absent for older versions, whose reports
+        # stay as they were.
+        **(
+            {"report_rules": report_rules_view(definition, explanation)}
+            if explanation.get("deciding") is not None or explanation.get("why")
+            else {}
+        ),
+    }
+
+
+def report_rules_view(definition: Definition, explanation: Mapping) -> dict:
+    """The report rules as computed when the decision was saved (`ReportRules.to_dict()`, kept
+    under "rules"), with the questions, answers, rationales and labels they name written out,
+    so the report never reads the definition to show them."""
+    rules = {
+        key: explanation.get(key)
+        for key in ("deciding", "deciding_option", "nearest", "nearest_answer", "experiment", "why")
+    }
+    return {
+        "rules": rules,
+        "deciding": answered(definition, rules["deciding"], rules["deciding_option"]),
+        "nearest": (
+            {
+                **answered(
+                    definition, rules["nearest_answer"]["node"], rules["nearest_answer"]["option"]
+                ),
+                "outcome": rules["nearest"],
+                "label": definition.outcomes[rules["nearest"]].label,
+                "verdict": definition.outcomes[rules["nearest"]].verdict,
+            }
+            if rules["nearest"] and rules["nearest_answer"]
+            else None
+        ),
+        "experiment": list(rules["experiment"] or ()),
+        "why": [answered(definition, item["node"], item["option"]) for item in rules["why"] or ()],
+    }
+
+
+def answered(definition: Definition, node_id: str | None, option_id: str | None) -> dict | None:
+    """A question, the answer given and why the flowchart asks it."""
+    if node_id is None:
+        return None
+    node = definition.nodes[node_id]
+    option = node.option(option_id)
+    return {
+        "node": node_id,
+        "option": option_id,
+        "question": node.question,
+        "answer": option.label if option else option_id,
+        "rationale": node.rationale or "",
     }
 
 
