@@ -16,10 +16,15 @@ import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 
+from decisions.flowchart.vendor_facts import (
+    VendorFact,
+    VendorFactError,
+    vendor_fact,
+    vendor_problem,
+)
 from decisions.flowchart.vocabulary import FIRST_VOCABULARY, Vocabulary, terms
 
 # The evidence rules a definition may declare, and the question and option ids each relies on:
@@ -74,7 +79,6 @@ GATES = frozenset(
 )
 # The one outcome gates lead to when a team is not ready: it has no experiment template.
 NOT_READY_OUTCOME = "prepare"
-VENDOR_STATUSES = ("open", "closing", "closed")
 
 
 class DefinitionError(ValueError):
@@ -117,25 +121,6 @@ class Outcome:
     people: str
     next_steps: tuple[str, ...]
     risks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class VendorFact:
-    """One row of the vendor facts table: where fine-tuning can still be done, as checked."""
-
-    provider: str
-    offering: str
-    methods: str
-    minimum_examples: str
-    format: str
-    status: str  # "open", "closing" or "closed"
-    deadline: str
-    # The last day the offering takes a new job, where one is known.
-    closes_on: date | None
-    # The answers ("node.option") the row applies to.
-    answers: tuple[str, ...]
-    checked_on: date
-    source: str
 
 
 @dataclass(frozen=True)
@@ -281,35 +266,15 @@ def _build(data: Mapping, content_hash: str) -> Definition:
             }
         ),
         method=MappingProxyType(dict(data.get("method", {}))),
-        vendor_facts=tuple(_vendor_fact(row) for row in data.get("vendor_facts", ())),
+        vendor_facts=_vendor_facts(data.get("vendor_facts", ())),
     )
 
 
-def _vendor_fact(row: Mapping) -> VendorFact:
-    def day(key: str) -> date | None:
-        text = row.get(key)
-        if text is None:
-            return None
-        try:
-            return date.fromisoformat(text)
-        except (TypeError, ValueError) as error:
-            raise DefinitionError(
-                f"vendor_facts: {row.get('provider')!r} {key} {text!r} is not an ISO date"
-            ) from error
-
-    return VendorFact(
-        provider=row["provider"],
-        offering=row["offering"],
-        methods=row["methods"],
-        minimum_examples=row["minimum_examples"],
-        format=row["format"],
-        status=row["status"],
-        deadline=row["deadline"],
-        closes_on=day("closes_on"),
-        answers=tuple(row["answers"]),
-        checked_on=day("checked_on"),
-        source=row["source"],
-    )
+def _vendor_facts(rows) -> tuple[VendorFact, ...]:
+    try:
+        return tuple(vendor_fact(row) for row in rows)
+    except VendorFactError as error:
+        raise DefinitionError(f"vendor_facts: {error}") from error
 
 
 def validate(definition: Definition) -> None:
@@ -325,6 +290,13 @@ def validate(definition: Definition) -> None:
         _check_kinds(definition)
         _check_experiments(definition)
         _check_vendor_facts(definition)
+
+
+def _check_vendor_facts(definition: Definition) -> None:
+    answers = {f"{node_id}.{option.id}" for node_id, option in definition.edges()}
+    problem = vendor_problem(definition.vendor_facts, answers)
+    if problem:
+        raise DefinitionError(f"vendor_facts: {problem}")
 
 
 def _check_kinds(definition: Definition) -> None:
@@ -366,41 +338,6 @@ def _check_experiments(definition: Definition) -> None:
             raise DefinitionError(
                 f"experiments: no template for node {node_id!r} leading to {option.next!r}"
             )
-
-
-VENDOR_TEXT_FIELDS = (
-    "provider",
-    "offering",
-    "methods",
-    "minimum_examples",
-    "format",
-    "deadline",
-    "source",
-)
-
-
-def _check_vendor_facts(definition: Definition) -> None:
-    if not definition.vendor_facts:
-        raise DefinitionError("vendor_facts: the table is empty")
-    for row in definition.vendor_facts:
-        for name in VENDOR_TEXT_FIELDS:
-            if not str(getattr(row, name)).strip():
-                raise DefinitionError(f"vendor_facts: {row.provider!r} has no {name}")
-        if row.status not in VENDOR_STATUSES:
-            raise DefinitionError(
-                f"vendor_facts: {row.provider!r} status {row.status!r} is not one of "
-                + ", ".join(VENDOR_STATUSES)
-            )
-        if row.checked_on is None:
-            raise DefinitionError(f"vendor_facts: {row.provider!r} has no checked_on")
-        for key in row.answers:
-            node_id, _, option_id = key.partition(".")
-            node = definition.nodes.get(node_id)
-            if node is None or node.option(option_id) is None:
-                raise DefinitionError(
-                    f"vendor_facts: {row.provider!r} answer {key!r} names no question and "
-                    "answer of this definition"
-                )
 
 
 def _check_vocabulary(definition: Definition) -> None:

@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from grandalf.graphs import Edge, Graph, Vertex
+from grandalf.graphs import Edge, Vertex, graph_core
 from grandalf.layouts import SugiyamaLayout
 from grandalf.routing import route_with_lines
 
@@ -119,8 +119,9 @@ def _lay_out(definition: Definition) -> _Geometry:
         edge = Edge(vertices[arrow.source], vertices[arrow.target], data=arrow)
         edge.view = _Route()
         edges.append(edge)
-    graph = Graph(list(vertices.values()), edges)
-    layout = SugiyamaLayout(graph.C[0])
+    # One connected graph built in definition order: grandalf's Graph gathers each component's
+    # edges in a set, whose order (and so the layout) changed from one process to the next.
+    layout = SugiyamaLayout(graph_core(list(vertices.values()), edges))
     layout.xspace, layout.yspace = 24, 46
     layout.route_edge = route_with_lines
     layout.init_all(roots=[vertices[definition.start]], optimize=True)
@@ -218,17 +219,32 @@ def _around_boxes(points, boxes: dict[str, Rect], arrow: _Arrow) -> list:
         for p, q in zip(route, route[1:], strict=False):
             hit = next((rect for rect in others if _segment_hits(p, q, rect)), None)
             if hit:
-                x, y, w, h = hit
-                # Pass on the side nearer to where the segment meets the box's middle.
-                t = (y + h / 2 - p[1]) / ((q[1] - p[1]) or 1e-6)
-                mid_x = p[0] + (q[0] - p[0]) * min(max(t, 0), 1)
-                side = x - DETOUR_GAP if mid_x < x + w / 2 else x + w + DETOUR_GAP
-                detoured += [(side, y - DETOUR_GAP), (side, y + h + DETOUR_GAP)]
+                detoured += _detour(p, q, hit)
             detoured.append(q)
         if detoured == route:
             break
         route = detoured
     return route
+
+
+def _detour(p, q, rect: Rect) -> list[tuple[float, float]]:
+    """Two points that take the segment p-q around rect: beside it for a steep segment, over
+    or under it for a flat one (an arrow to a box in the same layer runs nearly level, and a
+    detour beside the box would cross it again)."""
+    x, y, w, h = rect
+    if abs(q[0] - p[0]) > abs(q[1] - p[1]):
+        t = (x + w / 2 - p[0]) / ((q[0] - p[0]) or 1e-6)
+        mid_y = p[1] + (q[1] - p[1]) * min(max(t, 0), 1)
+        level = y - DETOUR_GAP if mid_y < y + h / 2 else y + h + DETOUR_GAP
+        first, second = (x + w + DETOUR_GAP, x - DETOUR_GAP)
+        if q[0] > p[0]:
+            first, second = second, first
+        return [(first, level), (second, level)]
+    # Pass on the side nearer to where the segment meets the box's middle.
+    t = (y + h / 2 - p[1]) / ((q[1] - p[1]) or 1e-6)
+    mid_x = p[0] + (q[0] - p[0]) * min(max(t, 0), 1)
+    side = x - DETOUR_GAP if mid_x < x + w / 2 else x + w + DETOUR_GAP
+    return [(side, y - DETOUR_GAP), (side, y + h + DETOUR_GAP)]
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:

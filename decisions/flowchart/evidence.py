@@ -9,7 +9,7 @@ and techniques by their labels, never by their ids.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from decisions.flowchart import measured_rules
@@ -252,9 +252,15 @@ def prefills(definition: Definition, evidence: Evidence) -> dict[str, Prefill]:
     found = {"symptom": symptom_prefill(evidence)}
     if "test_set_prefill" in definition.rules:
         found["test_set"] = suggested_test_set(evidence)
+        if measured_rules.is_measured(definition):
+            found["test_set"] = replace(found["test_set"], code="test_set_prefill")
     if "trial_prefills" in definition.rules:
         from_trials = trial_prefills(evidence)
         if measured_rules.is_measured(definition):
+            from_trials = {
+                node_id: replace(prefill, code="trial_prefills") if prefill else None
+                for node_id, prefill in from_trials.items()
+            }
             from_trials["prompt_effort"] = measured_rules.prompt_effort_prefill(evidence)
             if evidence.test_set_size:
                 # The fixed test set is the one the pass mark is judged on: it beats a trial.

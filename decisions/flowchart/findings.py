@@ -3,7 +3,7 @@ evidence.py (the rules of every version) and measured_rules.py (those 2027.02 ad
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -11,6 +11,9 @@ class Prefill:
     node_id: str
     option_id: str
     reason: str
+    # The rule that suggested it (2027.02's prefills; "" before): shown, never compared, so
+    # prefills of earlier versions stay equal to what their tests expect.
+    code: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

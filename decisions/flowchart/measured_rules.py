@@ -65,7 +65,7 @@ def data_prefill(evidence: Evidence) -> Prefill:
         f"{_examples(total)} {_have(total)} an expected output; {held} "
         f"{'is' if held == 1 else 'are'} in the test set, leaving {training} to train on."
     )
-    return Prefill("data", option, reason)
+    return Prefill("data", option, reason, "test_split")
 
 
 @dataclass(frozen=True)
@@ -161,31 +161,33 @@ def prompt_effort_prefill(evidence: Evidence) -> Prefill:
     if option == "passes":
         weak = weakest_group(own[-1], mark, evidence.group_results)
         if weak:
-            return Prefill("prompt_effort", "slice_below", weak.describe(mark))
+            return Prefill("prompt_effort", "slice_below", weak.describe(mark), "slice_below")
     below_after_every_technique = (
         option in ("exhausted", "some_techniques")
         and len(own) >= trials_module.REVISIONS_FOR_EXHAUSTED
         and _every_technique_used(own, techniques)
     )
     if not below_after_every_technique:
-        return Prefill("prompt_effort", option, reason)
+        return Prefill("prompt_effort", option, reason, "trial_prefills")
     # Every technique used, 3+ revisions, the latest below the mark: case by case, the last
     # two decide; without shared per-case results 2027.01's interval test stands.
     compared = last_two_compared(own, evidence.last_comparison)
     if compared is None:
-        return Prefill("prompt_effort", option, reason)
+        return Prefill("prompt_effort", option, reason, "trial_prefills")
     if compared.significant:
         return Prefill(
             "prompt_effort",
             "some_techniques",
             f"Below the pass mark of {percent(mark)}, but the last two revisions show a "
             f"significant gain, {compared.describe()}: keep revising and measuring.",
+            "no_significant_gain",
         )
     return Prefill(
         "prompt_effort",
         "exhausted",
         f"{len(own)} revisions used every technique, the latest is below the pass mark of "
         f"{percent(mark)}, and the last two show no significant gain: {compared.describe()}.",
+        "no_significant_gain",
     )
 
 
@@ -237,7 +239,7 @@ def underpowered(result: Result, evidence: Evidence) -> EvidenceWarning | None:
     return EvidenceWarning(
         "underpowered",
         f"The best trial on the current model, “{best.label}”, passed {best.passed} of "
-        f"{best.cases} ({percent(best.rate)}, 95% interval {percent(low)}–{percent(high)}), "
+        f"{best.cases} ({percent(best.rate)}, 95% interval {low * 100:.0f}–{percent(high)}), "
         f"which includes the pass mark of {percent(mark)}: {tell}. Confidence is at most "
         "medium.",
         lowers_confidence=False,

@@ -149,7 +149,8 @@ def _per_case(data: Mapping) -> tuple[CaseResult, ...] | None:
     passes = sum(result.passed for result in results)
     if passes != data["passed"]:
         raise ValueError(
-            f"trial {label!r}: per_case holds {passes} passes, but passed is {data['passed']}"
+            f"trial {label!r}: per_case holds {passes} pass{'es' if passes != 1 else ''}, but "
+            f"passed is {data['passed']}"
         )
     return results
 

@@ -102,7 +102,7 @@ def overlap(a, b):
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
-@pytest.mark.parametrize("version", ["2026.11", "2027.01"])
+@pytest.mark.parametrize("version", ["2026.11", "2027.01", "2027.02"])
 def test_no_edge_is_drawn_through_a_box(version):
     boxes, edges = layout_of(version)
     for source, target, points, _ in edges:
@@ -117,7 +117,7 @@ def test_no_edge_is_drawn_through_a_box(version):
                 assert not any(crossing), f"{source} -> {target} crosses {box_id}"
 
 
-@pytest.mark.parametrize("version", ["2026.11", "2027.01"])
+@pytest.mark.parametrize("version", ["2026.11", "2027.01", "2027.02"])
 def test_edge_labels_overlap_neither_boxes_nor_each_other(version):
     boxes, edges = layout_of(version)
     labels = [label for *_, label in edges]

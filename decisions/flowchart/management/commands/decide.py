@@ -1,6 +1,9 @@
 """`manage.py decide FILE.json`: the verdict for a set of answers, from the command line.
 
 Exit 0 when the flowchart is complete, 3 when it needs more answers, 2 on bad input.
+From 2027.02 the JSON adds the report rules (deciding, deciding_option, nearest, nearest_answer,
+experiment, why) and the evidence takes test_set_size, held_out, preference_pairs, per-trial
+per_case, cost_per_request and latency_ms, and decided_on.
 """
 
 from __future__ import annotations
@@ -52,8 +55,9 @@ class Command(VersionedCommand):
             definition = get_definition(version)
             evidence = Evidence.from_dict(document.get("evidence") or {}, definition.vocabulary)
             return explain(definition, document["answers"], evidence)
-        except (OSError, ValueError, DefinitionError, AnswerError) as error:
-            # json.JSONDecodeError and AnswerError are ValueErrors too.
+        except (OSError, ValueError, KeyError, TypeError, DefinitionError, AnswerError) as error:
+            # json.JSONDecodeError and AnswerError are ValueErrors too; a trial without its
+            # cases or passes is a KeyError, a number given as text a TypeError.
             raise CommandError(f"{file_name}: {error}", returncode=EXIT_BAD_INPUT) from error
 
     def _as_text(self, explanation: Explanation) -> str:
@@ -65,6 +69,15 @@ class Command(VersionedCommand):
         else:
             next_question = explanation.definition.nodes[result.next_node].question
             lines.append(f"Incomplete: next question {result.next_node}: {next_question}")
+        report = explanation.report
+        if report and report.deciding:
+            node = explanation.definition.nodes[report.deciding]
+            lines.append(
+                f"Deciding: {node.question} -> {node.option(report.deciding_option).label}"
+            )
+        if report and report.nearest:
+            lines.append(f"Nearest: {explanation.definition.outcomes[report.nearest].verdict}")
+        lines += [f"Experiment: {sentence}" for sentence in (report.experiment if report else ())]
         lines.append("Path:")
         lines += [f"  {step.question} -> {step.option_label}" for step in result.path]
         lines += [f"Warning: {warning.message}" for warning in explanation.warnings]
