@@ -84,8 +84,19 @@ def report_rules_view(definition: Definition, explanation: Mapping) -> dict:
             else None
         ),
         "experiment": list(rules["experiment"] or ()),
+        # Whether the experiment is a run over the test set's cases (its sentences count
+        # them), so a promptfoo configuration can run it.
+        "runs_on_cases": runs_on_cases(definition, rules),
         "why": [answered(definition, item["node"], item["option"]) for item in rules["why"] or ()],
     }
+
+
+def runs_on_cases(definition: Definition, rules: Mapping) -> bool:
+    answer = rules.get("nearest_answer")
+    if not answer or not rules.get("experiment"):
+        return False
+    templates = definition.experiments.get(answer["node"], {})
+    return any("{n}" in template for template in templates.values())
 
 
 def answered(definition: Definition, node_id: str | None, option_id: str | None) -> dict | None:

@@ -39,6 +39,11 @@ def report_context(
     explanation = decision.explanation
     outcome = snapshot["outcome"]
     labels = snapshot["labels"]
+    # "Why we ask" per question on the path, saved with 2027.02 decisions (none before).
+    rationales = {
+        item["node"]: item["rationale"]
+        for item in (snapshot.get("report_rules") or {}).get("why", ())
+    }
     failure_rows = [
         (labels["failure_types_short"].get(type_id, type_id), count)
         for type_id, count in explanation["evidence"]["failure_counts"].items()
@@ -53,7 +58,12 @@ def report_context(
         "review_status": review_status(decision),
         "scope": scope,
         "steps": [
-            step_row(step, decision.notes.get(step["node"], ""), for_pdf=for_pdf)
+            step_row(
+                step,
+                decision.notes.get(step["node"], ""),
+                for_pdf=for_pdf,
+                rationale=rationales.get(step["node"], ""),
+            )
             for step in explanation["path"]
         ]
         if scope.has_details
@@ -80,10 +90,10 @@ def report_context(
     }
 
 
-def step_row(step: dict, note: str, *, for_pdf: bool) -> dict:
-    """A question on the path with its answer and the note given with it."""
+def step_row(step: dict, note: str, *, for_pdf: bool, rationale: str = "") -> dict:
+    """A question on the path with its answer, the note given with it and why it is asked."""
     note, clipped = clip(note, PDF_TEXT_CHARS if for_pdf else None)
-    return {**step, "note": note, "note_clipped": clipped}
+    return {**step, "note": note, "note_clipped": clipped, "rationale": rationale}
 
 
 SUMMARY_STEPS = 3
@@ -104,18 +114,34 @@ def executive_summary(
     description, clipped = clip(
         context.get("description", ""), PDF_DESCRIPTION_CHARS if for_pdf else None
     )
+    rules = snapshot.get("report_rules")
     return {
         "context": context,
         "description": description,
         "description_clipped": clipped,
         "context_is_today": not decision.context,
         "deciding_step": path[-1] if path else None,
+        # 2027.02 on: the answer that decided it, with why the question is asked, the nearest
+        # alternative and the experiment, as saved; older revisions keep their summary.
+        "rules": rules,
         "top_warning": warnings[0] if warnings else None,
         "more_warnings": len(warnings) - 1 if warnings else 0,
-        "next_best": next_best(explanation["counterfactuals"], snapshot["alternatives"]),
+        "next_best": (
+            nearest_alternative(rules, snapshot["alternatives"])
+            if rules
+            else next_best(explanation["counterfactuals"], snapshot["alternatives"])
+        ),
         "next_steps": steps[:shown],
         "more_steps": max(len(steps) - shown, 0),
     }
+
+
+def nearest_alternative(rules: dict, alternatives: list) -> dict | None:
+    """The effort row of the report rules' nearest alternative (None when there is none)."""
+    nearest = rules["nearest"]
+    if not nearest:
+        return None
+    return next((row for row in alternatives if row["id"] == nearest["outcome"]), None)
 
 
 def next_best(counterfactuals: list, alternatives: list) -> dict | None:
