@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from decisions.flowchart.definition import Definition, Outcome
+from decisions.flowchart.definition import Definition, Outcome, VendorFact
 
 # Bump when the snapshot's shape changes, so readers can tell old snapshots apart. Format 1
 # kept "changes" grouped by question; format 2 keeps "verdict_changes" and "more_questions".
@@ -49,6 +49,12 @@ def report_snapshot(
         **what_would_change(definition, explanation["counterfactuals"]),
         "path_view": path_view(definition, explanation["path"]),
         "labels": {name: dict(mapping) for name, mapping in labels.items()},
+        # 2027.02 on: the vendor facts table as checked when the decision was made.
+        **(
+            {"vendor_facts": [vendor_row(fact) for fact in definition.vendor_facts]}
+            if definition.vendor_facts
+            else {}
+        ),
         # 2027.02 on: what decided the verdict, the nearest alternative, the experiment and
         # why each question was asked, in words. Absent for older versions, whose reports
         # stay as they were.
@@ -57,6 +63,22 @@ def report_snapshot(
             if explanation.get("deciding") is not None or explanation.get("why")
             else {}
         ),
+    }
+
+
+def vendor_row(fact: VendorFact) -> dict:
+    return {
+        "provider": fact.provider,
+        "offering": fact.offering,
+        "methods": fact.methods,
+        "minimum_examples": fact.minimum_examples,
+        "format": fact.format,
+        "status": fact.status,
+        "deadline": fact.deadline,
+        "closes_on": fact.closes_on.isoformat() if fact.closes_on else None,
+        "answers": list(fact.answers),
+        "checked_on": fact.checked_on.isoformat(),
+        "source": fact.source,
     }
 
 

@@ -29,25 +29,20 @@ from django.db.models import (
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.template.defaultfilters import pluralize
-from django.utils import timezone
 
 from decisions.evidence.aggregate import project_evidence
 from decisions.evidence.models import FailedExample
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import check_all, current_version, get_definition
 from decisions.flowchart.vendors import answer_keys, closed_reason, closed_rows
+from decisions.lib import clock
 from decisions.records.models import Decision
-
-
-def today():
-    """The day deadlines are judged on (a function, so a test can move it)."""
-    return timezone.localdate()
 
 
 def closed_platforms() -> list[tuple[Q, str]]:
     """(condition, reason) per vendor row that has closed: a decision on that row's version
     whose answers include one of the row's answer keys."""
-    day = today()
+    day = clock.today()
     conditions = []
     for definition in check_all():
         for fact in closed_rows(definition, day):

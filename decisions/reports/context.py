@@ -75,7 +75,9 @@ def report_context(
         "more_questions": snapshot.get("more_questions", []),
         "path_view": snapshot.get("path_view", []),
         # As the evidence stood when the decision was saved.
-        "readiness": readiness(training_count(explanation["evidence"])),
+        "readiness": readiness(
+            training_count(explanation["evidence"]), snapshot.get("vendor_facts")
+        ),
         **saved_trials(explanation["evidence"]),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
