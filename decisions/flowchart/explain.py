@@ -151,7 +151,9 @@ def next_steps(definition: Definition, result: Result, evidence: Evidence) -> li
     if not result.is_complete:
         return []
     steps = []
-    if result.outcome in PROMPT_NOW_OUTCOMES:
+    if result.outcome in PROMPT_NOW_OUTCOMES and measured_rules.is_measured(definition):
+        steps += [step for step in [measured_rules.untried_step(evidence)] if step]
+    elif result.outcome in PROMPT_NOW_OUTCOMES:
         untried = evidence.untried_techniques()
         if untried:
             steps.append(

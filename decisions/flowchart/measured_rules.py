@@ -196,18 +196,34 @@ def _every_technique_used(own: Sequence[Trial], techniques: Mapping[str, str]) -
     return set(techniques) <= used
 
 
+def untried_labels(evidence: Evidence) -> list[str]:
+    """Labels, to use mid-sentence, of the techniques recorded neither on an example nor in a
+    trial on the current model."""
+    used = set(evidence.techniques_tried).union(*(t.techniques for t in own_trials(evidence)))
+    return [
+        term.label[0].lower() + term.label[1:]
+        for term in evidence.vocabulary.techniques
+        if term.id not in used
+    ]
+
+
+def untried_step(evidence: Evidence) -> str | None:
+    untried = untried_labels(evidence)
+    if not untried:
+        return None
+    return (
+        "Try the techniques neither your failed examples nor your trials on the current model "
+        f"record as tried yet: {', '.join(untried)}."
+    )
+
+
 # Warnings ------------------------------------------------------------------------------------
 
 
 def untried_techniques(result: Result, evidence: Evidence) -> EvidenceWarning | None:
     if result.answer_on_path("prompt_effort") != "exhausted":
         return None
-    used = set(evidence.techniques_tried).union(*(t.techniques for t in own_trials(evidence)))
-    untried = [
-        term.label[0].lower() + term.label[1:]
-        for term in evidence.vocabulary.techniques
-        if term.id not in used
-    ]
+    untried = untried_labels(evidence)
     if not untried:
         return None
     return EvidenceWarning(

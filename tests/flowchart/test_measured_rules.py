@@ -535,3 +535,28 @@ def test_prefills_of_2027_02_name_their_rule():
         "test_set_prefill",
         "slice_below",
     )
+
+
+def test_untried_step_counts_trials_on_the_current_model():
+    recorded = evidence(
+        techniques_tried=["instructions", "role"],
+        trials=[
+            trial("v1", 40, 20, techniques=["examples", "structure"]),
+            trial("other", 40, 20, techniques=["context"], current=False),
+        ],
+    )
+    steps = explain(DEFINITION, {"symptom": "tone", "spelled_out": "no"}, recorded).next_steps
+    assert steps[0] == (
+        "Try the techniques neither your failed examples nor your trials on the current model "
+        "record as tried yet: the facts or documents it needs, in the prompt, strict structured "
+        "output or tool schemas."
+    )
+
+
+def test_no_untried_step_once_every_technique_is_recorded():
+    used_in_trial = trial("v1", 40, 20, techniques=["structure", "context", "schema"])
+    recorded = evidence(
+        techniques_tried=["instructions", "role", "examples"], trials=[used_in_trial]
+    )
+    steps = explain(DEFINITION, {"symptom": "tone", "spelled_out": "no"}, recorded).next_steps
+    assert not any(step.startswith("Try the techniques") for step in steps)
