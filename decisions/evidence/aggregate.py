@@ -9,13 +9,13 @@ from dataclasses import replace
 
 from django.db.models import Count, Exists, IntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from decisions.evidence.models import PromptTrial, TestSet
 from decisions.evidence.trials.analysis import latest_groups, predecessor_rows
 from decisions.flowchart.evidence import Evidence, ExampleGroup
 from decisions.flowchart.trials import CaseResult, Trial
 from decisions.flowchart.vocabulary import Vocabulary
+from decisions.lib import clock
 from decisions.projects.models import Project
 
 
@@ -75,7 +75,7 @@ def _test_set_numbers(groups: list[dict]) -> dict:
     and the day the decision is judged on (vendor facts and their dates are read against it)."""
     numbers = {
         "preference_pairs": sum(group["pairs"] or 0 for group in groups),
-        "decided_on": timezone.localdate(),
+        "decided_on": clock.today(),
     }
     if not groups or not groups[0]["test_set_chosen"]:
         return numbers
