@@ -6,6 +6,8 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
+import re
+
 from decisions.evidence.imports.parse import title_from
 from decisions.evidence.readiness import readiness
 from decisions.evidence.trials.chart import trials_chart_svg
@@ -89,7 +91,42 @@ def report_context(
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
         "summary": executive_summary(decision, explanation, snapshot, scope=scope, for_pdf=for_pdf),
+        # On paper, a chart of the size 2027.02 draws also comes in four parts (older
+        # versions' charts read well whole and keep their PDF as it was).
+        "diagram_parts": (
+            diagram_parts(decision.diagram_svg)
+            if for_pdf and scope.has_details and "report_rules" in snapshot
+            else []
+        ),
     }
+
+
+DIAGRAM_ROOT = re.compile(
+    r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)" width="[^"]+" height="[^"]+"'
+)
+# Each part overlaps its neighbours a little, so a box cut at the seam is whole in one of them.
+PART_OVERLAP = 0.06
+PART_NAMES = ("top left", "top right", "bottom left", "bottom right")
+
+
+def diagram_parts(svg: str) -> list[dict]:
+    """The chart's four quarters, each the same drawing with a narrower viewBox."""
+    match = DIAGRAM_ROOT.search(svg)
+    if match is None:
+        return []
+    width, height = float(match[1]), float(match[2])
+    part_w, part_h = width * (0.5 + PART_OVERLAP), height * (0.5 + PART_OVERLAP)
+    parts = []
+    for index, (x, y) in enumerate(
+        ((0, 0), (width - part_w, 0), (0, height - part_h), (width - part_w, height - part_h))
+    ):
+        box = f'viewBox="{x:.0f} {y:.0f} {part_w:.0f} {part_h:.0f}" '
+        box += f'width="{part_w:.0f}" height="{part_h:.0f}"'
+        # Ids stay unique in the document: the whole chart above keeps the originals.
+        text = svg.replace('id="', f'id="part{index}-').replace("url(#", f"url(#part{index}-")
+        text = text.replace('aria-labelledby="', f'aria-labelledby="part{index}-')
+        parts.append({"where": PART_NAMES[index], "svg": DIAGRAM_ROOT.sub(box, text, count=1)})
+    return parts
 
 
 def step_row(step: dict, note: str, *, for_pdf: bool, rationale: str = "") -> dict:
