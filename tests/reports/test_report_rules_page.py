@@ -48,7 +48,7 @@ def report_html(client, decision) -> str:
 
 
 def summary_of(html: str) -> str:
-    start = html.index('<section class="report-summary"')
+    start = html.index('<section class="report-summary')
     return html[start : html.index("</section>", start)]
 
 
@@ -81,8 +81,8 @@ def test_page_one_shows_the_deciding_answer_why_and_the_experiment(client, alice
     assert f"you answered “None meets it” to “{STRONGER}”" in summary.replace("&#x27;", "'")
     assert "<strong>Why we ask:</strong> Changing the model comes before training one" in summary
     assert (
-        "<strong>Nearest alternative:</strong> Switch models, had you answered “Not tried yet”"
-        in summary
+        "<strong>Nearest alternative:</strong> Switch models, had you answered “Not tried yet” "
+        "instead</p>" in summary  # the deciding question's own option: not repeated
     )
     assert SWITCH_AT_60 in summary
     # The verdict's effort beside the nearest alternative's.
@@ -182,3 +182,14 @@ def test_pdf_page_one_has_the_deciding_answer_and_the_experiment(alice, project)
     assert "Why we ask: Changing the model comes before training one" in page_one
     assert " ".join(SWITCH_AT_60.split()) in page_one
     assert CONFIG_LINK not in page_one
+
+
+def test_a_nearest_alternative_on_an_earlier_question_names_it(client, alice, project):
+    make_example(project, failure_type="domain")
+    decision = save_decision(project, alice, "switch_model")  # decided on stronger models
+    client.force_login(alice)
+    summary = summary_of(report_html(client, decision))
+    assert (
+        "<strong>Nearest alternative:</strong> Run a prompt optimizer, had you answered “Not "
+        "yet” to “Have you run an automated prompt optimizer"
+    ) in summary.replace("&#x27;", "'")

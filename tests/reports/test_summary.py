@@ -32,7 +32,7 @@ def described(project):
 def summary_of(client, decision) -> str:
     page = client.get(f"/projects/{decision.project_id}/decisions/{decision.revision}/")
     html = page.content.decode()
-    start = html.index('<section class="report-summary"')
+    start = html.index('<section class="report-summary')
     return html[start : html.index("</section>", start)]
 
 
