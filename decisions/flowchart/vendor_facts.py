@@ -95,3 +95,23 @@ def vendor_problem(rows: Iterable[VendorFact], answer_keys: set[str]) -> str | N
                     "definition"
                 )
     return None
+
+
+def passed_deadlines(
+    rows: Iterable[VendorFact], answers: Mapping[str, str], today: date
+) -> list[str]:
+    """Why a decision with these answers is stale on `today`: one reason per vendor row that
+    applies to an answer given and whose last day for new jobs (`closes_on`) has passed,
+    e.g. "OpenAI took no new fine-tuning jobs after 6 January 2027". The staleness rule of
+    saved decisions reads it."""
+    reasons = []
+    for row in rows:
+        if row.closes_on is None or today <= row.closes_on:
+            continue
+        if any(answers.get(key.partition(".")[0]) == key.partition(".")[2] for key in row.answers):
+            day = row.closes_on
+            reasons.append(
+                f"{row.provider} took no new fine-tuning jobs after "
+                f"{day.day} {day.strftime('%B')} {day.year}"
+            )
+    return reasons
