@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from decisions.flowchart.definition import Definition, VendorFact
+from decisions.flowchart.vendor_facts import passed_deadlines
 
 
 def closed_rows(definition: Definition, today: date) -> tuple[VendorFact, ...]:
@@ -31,14 +32,11 @@ def answer_keys(fact: VendorFact) -> list[tuple[str, str]]:
 
 def closed_for(definition: Definition, answers: Mapping[str, str], today: date) -> list[str]:
     """The reasons a decision with these answers no longer holds, one per closed row."""
-    return [
-        closed_reason(fact)
-        for fact in closed_rows(definition, today)
-        if any(answers.get(node) == option for node, option in answer_keys(fact))
-    ]
+    return passed_deadlines(definition.vendor_facts, answers, today)
 
 
 def closed_reason(fact: VendorFact) -> str:
-    """ "OpenAI took no new fine-tuning jobs after 6 January 2027"."""
+    """ "OpenAI took no new fine-tuning jobs after 6 January 2027": the words of
+    `passed_deadlines`, for the SQL condition that cannot call it per row."""
     day = fact.closes_on
     return f"{fact.provider} took no new fine-tuning jobs after {day.day} {day:%B %Y}"

@@ -122,3 +122,15 @@ def test_the_dashboard_stays_flat_with_closed_platforms(
         response = client.get("/decisions/")
     assert response.status_code == 200
     assert response.content.decode().count(REASON) == min(count, 25)
+
+
+def test_the_sql_reason_and_the_pure_rule_use_the_same_words():
+    from decisions.flowchart.registry import get_definition
+    from decisions.flowchart.vendors import closed_for, closed_reason, closed_rows
+
+    definition = get_definition("2027.02")
+    (row,) = closed_rows(definition, NEXT_DAY)
+    assert closed_reason(row) == REASON
+    assert closed_for(definition, {"platform": "openai_existing"}, NEXT_DAY) == [REASON]
+    assert closed_for(definition, {"platform": "openai_existing"}, LAST_DAY) == []
+    assert closed_rows(definition, LAST_DAY) == ()
