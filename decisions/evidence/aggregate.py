@@ -13,8 +13,9 @@ from django.db.models.functions import Cast
 from decisions.evidence.models import PromptTrial, TestSet
 from decisions.evidence.trials.analysis import latest_groups, predecessor_rows
 from decisions.flowchart.evidence import Evidence, ExampleGroup
-from decisions.flowchart.trials import Trial
+from decisions.flowchart.trials import CaseResult, Trial
 from decisions.flowchart.vocabulary import Vocabulary
+from decisions.lib import clock
 from decisions.projects.models import Project
 
 
@@ -29,7 +30,15 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
             count=Count("pk"),
             with_expected=Sum(Cast(~Q(expected_output=""), IntegerField())),
             held_out=Sum(Cast(Q(in_test_set=True), IntegerField())),
+            held_expected=Sum(Cast(Q(in_test_set=True) & ~Q(expected_output=""), IntegerField())),
             training=Sum(Cast(Q(in_test_set=False) & ~Q(expected_output=""), IntegerField())),
+            # Of those to train on, the ones that also keep the bad output: DPO pairs.
+            pairs=Sum(
+                Cast(
+                    Q(in_test_set=False) & ~Q(expected_output="") & ~Q(bad_output=""),
+                    IntegerField(),
+                )
+            ),
             most_iterations=Max("iterations"),
             # Per row, but the same on each: saves the test set a query of its own.
             test_set_chosen=Exists(TestSet.objects.filter(project=project)),
@@ -62,10 +71,20 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
 
 
 def _test_set_numbers(groups: list[dict]) -> dict:
+    """The test set's size and what is left to train on, the preference pairs among those,
+    and the day the decision is judged on (vendor facts and their dates are read against it)."""
+    numbers = {
+        "preference_pairs": sum(group["pairs"] or 0 for group in groups),
+        "decided_on": clock.today(),
+    }
     if not groups or not groups[0]["test_set_chosen"]:
-        return {}
+        return numbers
+    held_out = sum(group["held_out"] or 0 for group in groups)
+    with_expected_held_out = sum(group["held_expected"] or 0 for group in groups)
     return {
-        "test_set_size": sum(group["held_out"] or 0 for group in groups),
+        **numbers,
+        "test_set_size": held_out,
+        "held_out": with_expected_held_out,
         "training_count": sum(group["training"] or 0 for group in groups),
     }
 
@@ -108,13 +127,15 @@ def _case_by_case(trials: list[PromptTrial], pass_mark: float) -> dict:
 
 
 def project_trials(project: Project) -> tuple[Trial, ...]:
-    """The project's measured trials, oldest first, as the flowchart reads them."""
+    """The project's measured trials, oldest first, as the flowchart reads them (their rates:
+    the case by case stays in the database)."""
     return tuple(
-        flowchart_trial(trial) for trial in project.trials.defer("results", "case_groups", "note")
+        flowchart_trial(trial, with_cases=False)
+        for trial in project.trials.defer("results", "case_groups", "note")
     )
 
 
-def flowchart_trial(trial: PromptTrial) -> Trial:
+def flowchart_trial(trial: PromptTrial, *, with_cases: bool = True) -> Trial:
     cost = trial.cost_per_1k_requests
     return Trial(
         label=trial.label,
@@ -126,6 +147,21 @@ def flowchart_trial(trial: PromptTrial) -> Trial:
         on_current_model=trial.on_current_model,
         cost_per_1k=float(cost) if cost is not None else None,
         p95_latency_ms=trial.p95_latency_ms,
+        per_case=trial_cases(trial) if with_cases else None,
+    )
+
+
+def trial_cases(trial: PromptTrial) -> tuple[CaseResult, ...] | None:
+    """A trial's results case by case, with each case's group, for the rules that compare
+    trials on shared cases (no significant gain) and read groups (a slice below the mark).
+    Only when they account for every case and every pass: a trial typed in with a partial
+    list would otherwise count cases it never ran."""
+    results = trial.results or {}
+    if len(results) != trial.cases or sum(map(bool, results.values())) != trial.passed:
+        return None
+    groups = trial.case_groups or {}
+    return tuple(
+        CaseResult(str(case), bool(passed), groups.get(case)) for case, passed in results.items()
     )
 
 

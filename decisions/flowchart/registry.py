@@ -8,7 +8,7 @@ from pathlib import Path
 from decisions.flowchart.definition import Definition, DefinitionError, load_file
 
 DEFINITIONS_DIR = Path(__file__).parent / "definitions"
-CURRENT_VERSION = "2027.01"
+CURRENT_VERSION = "2027.02"
 
 
 def current_version() -> str:

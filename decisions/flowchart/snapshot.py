@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from decisions.flowchart.definition import Definition, Outcome
+from decisions.flowchart.definition import Definition, Outcome, VendorFact
 
 # Bump when the snapshot's shape changes, so readers can tell old snapshots apart. Format 1
 # kept "changes" grouped by question; format 2 keeps "verdict_changes" and "more_questions".
@@ -49,6 +49,90 @@ def report_snapshot(
         **what_would_change(definition, explanation["counterfactuals"]),
         "path_view": path_view(definition, explanation["path"]),
         "labels": {name: dict(mapping) for name, mapping in labels.items()},
+        # 2027.02 on: the vendor facts table as checked when the decision was made.
+        **(
+            {"vendor_facts": [vendor_row(fact) for fact in definition.vendor_facts]}
+            if definition.vendor_facts
+            else {}
+        ),
+        # 2027.02 on: what decided the verdict, the nearest alternative, the experiment and
+        # why each question was asked, in words. Absent for older versions, whose reports
+        # stay as they were.
+        **(
+            {"report_rules": report_rules_view(definition, explanation)}
+            if explanation.get("deciding") is not None or explanation.get("why")
+            else {}
+        ),
+    }
+
+
+def vendor_row(fact: VendorFact) -> dict:
+    return {
+        "provider": fact.provider,
+        "offering": fact.offering,
+        "methods": fact.methods,
+        "minimum_examples": fact.minimum_examples,
+        "format": fact.format,
+        "status": fact.status,
+        "deadline": fact.deadline,
+        "closes_on": fact.closes_on.isoformat() if fact.closes_on else None,
+        "answers": list(fact.answers),
+        "checked_on": fact.checked_on.isoformat(),
+        "source": fact.source,
+    }
+
+
+def report_rules_view(definition: Definition, explanation: Mapping) -> dict:
+    """The report rules as computed when the decision was saved (`ReportRules.to_dict()`, kept
+    under "rules"), with the questions, answers, rationales and labels they name written out,
+    so the report never reads the definition to show them."""
+    rules = {
+        key: explanation.get(key)
+        for key in ("deciding", "deciding_option", "nearest", "nearest_answer", "experiment", "why")
+    }
+    return {
+        "rules": rules,
+        "deciding": answered(definition, rules["deciding"], rules["deciding_option"]),
+        "nearest": (
+            {
+                **answered(
+                    definition, rules["nearest_answer"]["node"], rules["nearest_answer"]["option"]
+                ),
+                "outcome": rules["nearest"],
+                "label": definition.outcomes[rules["nearest"]].label,
+                "verdict": definition.outcomes[rules["nearest"]].verdict,
+            }
+            if rules["nearest"] and rules["nearest_answer"]
+            else None
+        ),
+        "experiment": list(rules["experiment"] or ()),
+        # Whether the experiment is a run over the test set's cases (its sentences count
+        # them), so a promptfoo configuration can run it.
+        "runs_on_cases": runs_on_cases(definition, rules),
+        "why": [answered(definition, item["node"], item["option"]) for item in rules["why"] or ()],
+    }
+
+
+def runs_on_cases(definition: Definition, rules: Mapping) -> bool:
+    answer = rules.get("nearest_answer")
+    if not answer or not rules.get("experiment"):
+        return False
+    templates = definition.experiments.get(answer["node"], {})
+    return any("{n}" in template for template in templates.values())
+
+
+def answered(definition: Definition, node_id: str | None, option_id: str | None) -> dict | None:
+    """A question, the answer given and why the flowchart asks it."""
+    if node_id is None:
+        return None
+    node = definition.nodes[node_id]
+    option = node.option(option_id)
+    return {
+        "node": node_id,
+        "option": option_id,
+        "question": node.question,
+        "answer": option.label if option else option_id,
+        "rationale": node.rationale or "",
     }
 
 

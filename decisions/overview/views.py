@@ -83,6 +83,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             "decision": d,
             "verdict": labels.get(d.outcome, d.outcome),
             "stale": d.stale,
+            "platform_closed": d.platform_closed,
             "reviewers": reviewers(d),
         }
         for d in page.object_list

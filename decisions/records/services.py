@@ -43,6 +43,21 @@ def project_context(project: Project) -> dict:
     }
 
 
+def without_case_results(document: dict) -> dict:
+    """The explanation as saved: trials keep their counts, not their case-by-case results.
+    The rules have read those already, and what the report shows of them (the groups, the
+    last paired comparison) is saved beside; a few trials of a thousand cases each would
+    otherwise make every revision, and every read of it, hundreds of kilobytes larger."""
+    evidence = document["evidence"]
+    if not any("per_case" in trial for trial in evidence.get("trials", ())):
+        return document
+    trials = [
+        {key: value for key, value in trial.items() if key != "per_case"}
+        for trial in evidence["trials"]
+    ]
+    return {**document, "evidence": {**evidence, "trials": trials}}
+
+
 @transaction.atomic
 def decision_create(*, run: WizardRun, user) -> Decision:
     # Lock the run so a double click or a teammate cannot finish it twice.
@@ -61,7 +76,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
     Project.objects.select_for_update().filter(pk=run.project_id).first()
     last = run.project.decisions.aggregate(last=Max("revision"))["last"] or 0
     previous = run.project.decisions.filter(revision=last).first() if last else None
-    explanation_document = explanation.to_dict()
+    explanation_document = without_case_results(explanation.to_dict())
     decision = Decision.objects.create(
         project=run.project,
         revision=last + 1,

@@ -1,7 +1,10 @@
-"""Whether a saved decision still stands: its project's examples or the flowchart moved on.
+"""Whether a saved decision still stands: its project's examples or the flowchart moved on, or
+the platform it chose stopped taking fine-tuning jobs.
 
 One rule, in SQL (`with_staleness`), so the dashboard and the portfolio filter and count in the
-database; the report's reasons (`staleness`) read the same annotations for one revision.
+database; the report's reasons (`staleness`) read the same annotations for one revision. The
+vendor part is dated data in the definitions: which rows have closed depends on today, so the
+condition is built in Python from the registered definitions and runs in SQL like the rest.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
@@ -19,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.fields.json import KT
@@ -28,14 +33,33 @@ from django.template.defaultfilters import pluralize
 from decisions.evidence.aggregate import project_evidence
 from decisions.evidence.models import FailedExample
 from decisions.flowchart.explain import explain
-from decisions.flowchart.registry import current_version, get_definition
+from decisions.flowchart.registry import check_all, current_version, get_definition
+from decisions.flowchart.vendors import answer_keys, closed_reason, closed_rows
+from decisions.lib import clock
 from decisions.records.models import Decision
+
+
+def closed_platforms() -> list[tuple[Q, str]]:
+    """(condition, reason) per vendor row that has closed: a decision on that row's version
+    whose answers include one of the row's answer keys."""
+    day = clock.today()
+    conditions = []
+    for definition in check_all():
+        for fact in closed_rows(definition, day):
+            chose = Q()
+            for node, option in answer_keys(fact):
+                chose |= Q(**{f"answers__{node}": option})
+            conditions.append(
+                (Q(flowchart_version=definition.version) & chose, closed_reason(fact))
+            )
+    return conditions
 
 
 def with_staleness(decisions: QuerySet) -> QuerySet:
     """Annotates `stale`, and what it is judged on: the project's examples now
     (`examples_now`, `examples_changed`), the count the revision was made with
-    (`examples_saved`) and the flowchart version it used."""
+    (`examples_saved`), the flowchart version it used, and `platform_closed`: why the platform
+    it chose no longer takes jobs ("" when it still does)."""
     examples = FailedExample.objects.filter(project=OuterRef("project_id")).order_by()
     by_project = examples.values("project_id")
     annotated = decisions.annotate(
@@ -43,10 +67,21 @@ def with_staleness(decisions: QuerySet) -> QuerySet:
         examples_changed=Subquery(by_project.annotate(at=Max("updated_at")).values("at")[:1]),
         examples_saved=Cast(KT("explanation__evidence__example_count"), IntegerField()),
     )
+    closed = closed_platforms()
+    annotated = annotated.annotate(
+        platform_closed=Case(
+            *(When(condition, then=Value(reason)) for condition, reason in closed),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        if closed
+        else Value("", output_field=CharField())
+    )
     changed = (
         ~Q(examples_now=F("examples_saved"))
         | Q(examples_changed__gt=F("created_at"))
         | ~Q(flowchart_version=current_version())
+        | ~Q(platform_closed="")
     )
     return annotated.annotate(
         stale=Case(When(changed, then=True), default=False, output_field=BooleanField())
@@ -68,7 +103,12 @@ class Staleness:
 def staleness(decision: Decision) -> Staleness:
     """Why a re-run is suggested (nothing when none is)."""
     judged = with_staleness(Decision.objects.filter(pk=decision.pk)).values(
-        "stale", "examples_now", "examples_changed", "examples_saved", "created_at"
+        "stale",
+        "examples_now",
+        "examples_changed",
+        "examples_saved",
+        "created_at",
+        "platform_closed",
     )[0]
     if not judged["stale"]:
         return Staleness()
@@ -81,6 +121,8 @@ def staleness(decision: Decision) -> Staleness:
         )
     elif judged["examples_changed"] and judged["examples_changed"] > judged["created_at"]:
         reasons.append("Failed examples were edited after this revision was made.")
+    if judged["platform_closed"]:
+        reasons.append(judged["platform_closed"] + ".")
     newer = current_version()
     if decision.flowchart_version != newer:
         reasons.append(

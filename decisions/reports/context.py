@@ -6,6 +6,8 @@ the live flowchart definition: a saved report reads the same forever.
 
 from __future__ import annotations
 
+import re
+
 from decisions.evidence.imports.parse import title_from
 from decisions.evidence.readiness import readiness
 from decisions.evidence.trials.chart import trials_chart_svg
@@ -39,6 +41,11 @@ def report_context(
     explanation = decision.explanation
     outcome = snapshot["outcome"]
     labels = snapshot["labels"]
+    # "Why we ask" per question on the path, saved with 2027.02 decisions (none before).
+    rationales = {
+        item["node"]: item["rationale"]
+        for item in (snapshot.get("report_rules") or {}).get("why", ())
+    }
     failure_rows = [
         (labels["failure_types_short"].get(type_id, type_id), count)
         for type_id, count in explanation["evidence"]["failure_counts"].items()
@@ -53,7 +60,12 @@ def report_context(
         "review_status": review_status(decision),
         "scope": scope,
         "steps": [
-            step_row(step, decision.notes.get(step["node"], ""), for_pdf=for_pdf)
+            step_row(
+                step,
+                decision.notes.get(step["node"], ""),
+                for_pdf=for_pdf,
+                rationale=rationales.get(step["node"], ""),
+            )
             for step in explanation["path"]
         ]
         if scope.has_details
@@ -65,7 +77,9 @@ def report_context(
         "more_questions": snapshot.get("more_questions", []),
         "path_view": snapshot.get("path_view", []),
         # As the evidence stood when the decision was saved.
-        "readiness": readiness(training_count(explanation["evidence"])),
+        "readiness": readiness(
+            training_count(explanation["evidence"]), snapshot.get("vendor_facts")
+        ),
         **saved_trials(explanation["evidence"]),
         "chart_svg": bar_chart_svg(failure_rows, title="Failed examples per failure type"),
         "examples": [
@@ -77,13 +91,48 @@ def report_context(
         # The verdict first, then the alternatives in the flowchart's order.
         "comparison": [outcome, *snapshot["alternatives"]],
         "summary": executive_summary(decision, explanation, snapshot, scope=scope, for_pdf=for_pdf),
+        # On paper, a chart of the size 2027.02 draws also comes in four parts (older
+        # versions' charts read well whole and keep their PDF as it was).
+        "diagram_parts": (
+            diagram_parts(decision.diagram_svg)
+            if for_pdf and scope.has_details and "report_rules" in snapshot
+            else []
+        ),
     }
 
 
-def step_row(step: dict, note: str, *, for_pdf: bool) -> dict:
-    """A question on the path with its answer and the note given with it."""
+DIAGRAM_ROOT = re.compile(
+    r'viewBox="0 0 (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)" width="[^"]+" height="[^"]+"'
+)
+# Each part overlaps its neighbours a little, so a box cut at the seam is whole in one of them.
+PART_OVERLAP = 0.06
+PART_NAMES = ("top left", "top right", "bottom left", "bottom right")
+
+
+def diagram_parts(svg: str) -> list[dict]:
+    """The chart's four quarters, each the same drawing with a narrower viewBox."""
+    match = DIAGRAM_ROOT.search(svg)
+    if match is None:
+        return []
+    width, height = float(match[1]), float(match[2])
+    part_w, part_h = width * (0.5 + PART_OVERLAP), height * (0.5 + PART_OVERLAP)
+    parts = []
+    for index, (x, y) in enumerate(
+        ((0, 0), (width - part_w, 0), (0, height - part_h), (width - part_w, height - part_h))
+    ):
+        box = f'viewBox="{x:.0f} {y:.0f} {part_w:.0f} {part_h:.0f}" '
+        box += f'width="{part_w:.0f}" height="{part_h:.0f}"'
+        # Ids stay unique in the document: the whole chart above keeps the originals.
+        text = svg.replace('id="', f'id="part{index}-').replace("url(#", f"url(#part{index}-")
+        text = text.replace('aria-labelledby="', f'aria-labelledby="part{index}-')
+        parts.append({"where": PART_NAMES[index], "svg": DIAGRAM_ROOT.sub(box, text, count=1)})
+    return parts
+
+
+def step_row(step: dict, note: str, *, for_pdf: bool, rationale: str = "") -> dict:
+    """A question on the path with its answer, the note given with it and why it is asked."""
     note, clipped = clip(note, PDF_TEXT_CHARS if for_pdf else None)
-    return {**step, "note": note, "note_clipped": clipped}
+    return {**step, "note": note, "note_clipped": clipped, "rationale": rationale}
 
 
 SUMMARY_STEPS = 3
@@ -104,18 +153,34 @@ def executive_summary(
     description, clipped = clip(
         context.get("description", ""), PDF_DESCRIPTION_CHARS if for_pdf else None
     )
+    rules = snapshot.get("report_rules")
     return {
         "context": context,
         "description": description,
         "description_clipped": clipped,
         "context_is_today": not decision.context,
         "deciding_step": path[-1] if path else None,
+        # 2027.02 on: the answer that decided it, with why the question is asked, the nearest
+        # alternative and the experiment, as saved; older revisions keep their summary.
+        "rules": rules,
         "top_warning": warnings[0] if warnings else None,
         "more_warnings": len(warnings) - 1 if warnings else 0,
-        "next_best": next_best(explanation["counterfactuals"], snapshot["alternatives"]),
+        "next_best": (
+            nearest_alternative(rules, snapshot["alternatives"])
+            if rules
+            else next_best(explanation["counterfactuals"], snapshot["alternatives"])
+        ),
         "next_steps": steps[:shown],
         "more_steps": max(len(steps) - shown, 0),
     }
+
+
+def nearest_alternative(rules: dict, alternatives: list) -> dict | None:
+    """The effort row of the report rules' nearest alternative (None when there is none)."""
+    nearest = rules["nearest"]
+    if not nearest:
+        return None
+    return next((row for row in alternatives if row["id"] == nearest["outcome"]), None)
 
 
 def next_best(counterfactuals: list, alternatives: list) -> dict | None:

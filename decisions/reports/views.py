@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
 from decisions.accounts.ratelimit import over_limit
+from decisions.evidence.models import TestSet
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.tokens import hash_token
 from decisions.records.access import get_decision
@@ -223,6 +224,7 @@ def render_report(
                 "reports:diagram",
                 kwargs={"project_id": decision.project_id, "revision": decision.revision},
             ),
+            "experiment_url": experiment_url(decision, context["summary"]["rules"]),
             "pdf_scopes": list(ReportScope),
             "share_form": form or ShareLinkForm(),
             "share_links": decision.share_links.select_related("created_by")
@@ -234,6 +236,19 @@ def render_report(
     fragment = share_action and request.htmx and membership.can_edit
     template = "reports/report.html#share-panel" if fragment else "reports/report.html"
     return render(request, template, context, status=status)
+
+
+def experiment_url(decision, rules: dict | None) -> str:
+    """Where the promptfoo configuration of the report's experiment is made: the project's
+    experiment export, when the experiment runs over test cases and the project has a test
+    set to run it on. Only the signed-in report gets it (every member may export); a share
+    link carries the report alone."""
+    if not rules or not rules.get("runs_on_cases"):
+        return ""
+    if not TestSet.objects.filter(project_id=decision.project_id).exists():
+        return ""
+    export = reverse("projects:export", kwargs={"project_id": decision.project_id})
+    return f"{export}#experiment"
 
 
 @login_required

@@ -111,6 +111,18 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
             "is_next": node_id not in on_path,
             "refused": refused,
             "refused_label": node.option(refused["option"]).label if refused else "",
+            "vendor_facts": (facts := vendor_rows(definition, node.id)),
+            "vendor_checked_on": max((fact.checked_on for fact in facts), default=None),
         }
     )
     return context
+
+
+def vendor_rows(definition, node_id: str) -> tuple:
+    """The definition's vendor facts table, on the question its rows answer (`platform`):
+    dated data beside the choice, so the PM sees which services still train and since when
+    that is known."""
+    prefix = f"{node_id}."
+    if any(key.startswith(prefix) for fact in definition.vendor_facts for key in fact.answers):
+        return definition.vendor_facts
+    return ()

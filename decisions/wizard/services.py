@@ -27,15 +27,17 @@ def run_start(*, project: Project, user, restart: bool = False) -> tuple[WizardR
     current version begins (a draft otherwise finishes on the version it started on).
     """
     draft = project.wizard_runs.filter(status=RunStatus.DRAFT).first()
+    older = None
     if draft and restart and draft.flowchart_version != current_version():
+        # Kept, not deleted: the older draft stays in the project's runs with its answers.
         run_discard(run=draft)
-        draft = None
+        older, draft = draft, None
     if draft:
         return draft, False
     try:
         with transaction.atomic():
             run = WizardRun(project=project, created_by=user)
-            run.answers = carried_answers(project, run.definition())
+            run.answers = carried_answers(project, run.definition(), draft=older)
             run.save()
             return run, True
     except IntegrityError:
@@ -43,19 +45,31 @@ def run_start(*, project: Project, user, restart: bool = False) -> tuple[WizardR
         return project.wizard_runs.get(status=RunStatus.DRAFT), False
 
 
-def carried_answers(project: Project, definition) -> dict:
+def carried_answers(project: Project, definition, *, draft: WizardRun | None = None) -> dict:
     """The latest revision's answers to questions this version still asks, marked as carried
-    over: the wizard shows each pre-selected for the PM to confirm or change."""
+    over: the wizard shows each pre-selected for the PM to confirm or change. Starting again
+    from a draft on an older version, that draft's answers come first: they are the newer."""
     # Saved decisions hang off the project (records comes after this stage: no import).
     latest = project.decisions.order_by("-revision").values("revision", "answers").first()
-    if latest is None:
-        return {}
     carried = {}
-    for node_id, option_id in latest["answers"].items():
-        node = definition.nodes.get(node_id)
-        if node and node.option(option_id):
-            carried[node_id] = {"option": option_id, "carried": latest["revision"]}
+    if latest is not None:
+        for node_id, option_id in latest["answers"].items():
+            if still_asked(definition, node_id, option_id):
+                carried[node_id] = {"option": option_id, "carried": latest["revision"]}
+    if draft is not None:
+        for node_id, option_id in draft.chosen_options().items():
+            if still_asked(definition, node_id, option_id):
+                carried[node_id] = {
+                    "option": option_id,
+                    "carried": "draft",
+                    "carried_from": draft.flowchart_version,
+                }
     return carried
+
+
+def still_asked(definition, node_id: str, option_id: str) -> bool:
+    node = definition.nodes.get(node_id)
+    return bool(node and node.option(option_id))
 
 
 def answerable_nodes(run: WizardRun) -> set[str]:

@@ -22,7 +22,7 @@ from decisions.records.services import decision_create
 from decisions.wizard.models import WizardRun
 
 PASSWORD = "bench-pass-1"
-# A complete path through the flowchart (flowchart 2027.01: the tone branch).
+# A complete path through the flowchart (flowchart 2027.02: the tone branch).
 PROMPT_ANSWERS = {"symptom": "tone", "spelled_out": "no"}
 PROJECTS_PER_TEAM = 50
 FAILURE_TYPES = ("tone", "format", "facts", "knowledge", "behaviour")

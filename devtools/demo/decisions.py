@@ -52,15 +52,18 @@ PROMPT_PATH = {
 CONTEXT_PATH = {
     "symptom": ("facts", "It quotes return windows we changed in March."),
     "context_test": ("yes", "Pasting the current policy into the prompt fixed 8 of 10 cases."),
+    "retrieval_in_place": ("none", "The bot answers from its prompt alone: no help-centre search."),
 }
 FINE_TUNE_PATH = {
     "symptom": ("domain", "It misses clause risks our lawyers flag at once."),
     "examples_test": ("no", "Ten worked examples in the prompt did not move the pass rate."),
     "test_set": ("ready", "240 clauses labelled by the legal team."),
     "prompt_effort": ("exhausted", "Six weeks of prompt work, logged in the trials."),
+    "optimizer": ("no_gain", "GEPA on a 120-clause training split stayed below the mark."),
     "stronger_model": ("all_fail", "GPT-4o and Claude both miss the same clause types."),
     "foundation": ("yes", None),
     "platform": ("open_weight", None),
+    "grader": ("yes", "A rubric judge checks each flag against the lawyers' redlines."),
     "data": ("over_500", "1,900 reviewed contracts with redlines."),
     "team": ("in_house", None),
     "budget": ("yes", None),

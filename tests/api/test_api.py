@@ -74,7 +74,7 @@ def test_examples_and_decisions(client, alice, project, token):
             "verdict": "Prompting problem: engineer the prompt",
             "confidence": decision.confidence,
             "review_status": "draft",
-            "flowchart_version": "2027.01",
+            "flowchart_version": "2027.02",
             "created_at": decisions["items"][0]["created_at"],
             "created_by": "alice",
         }

@@ -124,6 +124,11 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     page.keyboard.press("ArrowUp")  # from "No" up to "Yes"
     expect(page.locator("#option-yes")).to_be_focused()
     page.keyboard.press("Enter")
+    # 2027.02 asks whether anything is retrieved yet; nothing is: give it the facts.
+    expect(question(page)).to_contain_text("already retrieve documents")
+    expect(page.locator("#option-none")).to_be_focused()
+    choose_with_arrows(page, "none")
+    page.keyboard.press("Enter")
     verdict = "Prompting problem: give the model the facts (context, retrieval)"
     expect(page.get_by_role("heading", name=verdict)).to_be_visible()
     expect(page.locator("#wizard")).to_contain_text("Kept, not used on this path")
@@ -133,7 +138,11 @@ def test_keyboard_only_run_with_back_change_reload_and_finish(page, alice, proje
     expect(page).to_have_url(re.compile(rf"/projects/{project.pk}/decisions/1/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(verdict)
     decision = Decision.objects.get(project=project)
-    assert [step["node"] for step in decision.explanation["path"]] == ["symptom", "context_test"]
+    assert [step["node"] for step in decision.explanation["path"]] == [
+        "symptom",
+        "context_test",
+        "retrieval_in_place",
+    ]
     # Kept, not used:
     assert decision.explanation["ignored"] == {"test_set": "small", "prompt_effort": "untested"}
     assert page.console_errors == []

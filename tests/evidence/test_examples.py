@@ -29,7 +29,16 @@ def test_add_example_with_htmx_returns_fragment_with_updated_counts(client, alic
     assert "<html" not in html
     assert 'id="examples"' in html
     counts = {type_id: count for type_id, _, count in response.context["failure_counts"]}
-    assert counts == {"format": 0, "tone": 0, "facts": 2, "domain": 0, "behavior": 0, "tools": 0}
+    assert counts == {
+        "format": 0,
+        "tone": 0,
+        "facts": 2,
+        "domain": 0,
+        "behavior": 0,
+        "tools": 0,
+        "labels": 0,
+        "refuses": 0,
+    }
     assert "Invents the return policy" in html
 
 

@@ -36,8 +36,9 @@ def routes(node_id: str = "symptom", taken: tuple = ()) -> list[tuple[tuple, str
     return found
 
 
-def test_2027_01_is_the_version_new_runs_use():
-    assert current_version() == "2027.01"
+def test_2027_01_stays_registered_after_2027_02_became_the_version_new_runs_use():
+    assert current_version() == "2027.02"
+    assert "2027.01" in definition_files()
 
 
 def test_every_row_of_the_spec_table_is_an_edge():

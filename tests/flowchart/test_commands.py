@@ -135,7 +135,7 @@ def test_markdown_spec_lists_every_edge_and_outcome(tmp_path):
     assert "| `hybrid` | Model problem: fine-tune" in spec
 
 
-def test_decide_defaults_to_2027_01_and_takes_its_new_vocabulary(tmp_path):
+def test_decide_defaults_to_the_current_version_and_takes_its_vocabulary(tmp_path):
     document = {
         "answers": {"symptom": "tools", "tools_given": "no"},
         "evidence": {
@@ -148,7 +148,7 @@ def test_decide_defaults_to_2027_01_and_takes_its_new_vocabulary(tmp_path):
     done = manage("decide", write(tmp_path, document), "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert (result["version"], result["outcome"]) == ("2027.01", "prompt")
+    assert (result["version"], result["outcome"]) == ("2027.02", "prompt")
     assert result["evidence"]["failure_counts"]["tools"] == 6
     assert result["evidence"]["techniques_tried"] == ["schema"]
     older = manage("decide", write(tmp_path, document), "--version", "2026.11")

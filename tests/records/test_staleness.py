@@ -45,7 +45,7 @@ def test_an_older_flowchart_version_makes_it_stale(client, alice, project):
     decision = decision_create(run=old_run(project, alice), user=alice)
     client.force_login(alice)
     html = report(client, decision)
-    assert "Flowchart 2027.01 is newer than the 2026.11 this revision used." in html
+    assert "Flowchart 2027.02 is newer than the 2026.11 this revision used." in html
 
 
 def test_an_older_revision_is_history_not_stale(client, alice, project):
@@ -57,13 +57,14 @@ def test_an_older_revision_is_history_not_stale(client, alice, project):
 
 
 def test_a_re_run_carries_answers_over_for_the_pm_to_confirm(client, alice, project):
-    save_decision(project, alice, "context")  # symptom=facts, context_test=yes
+    save_decision(project, alice, "context")  # facts, context_test=yes, nothing retrieved
     client.force_login(alice)
     client.post(f"/projects/{project.pk}/wizard/start/")
     run = WizardRun.objects.get(project=project, status=RunStatus.DRAFT)
     assert run.answers == {
         "symptom": {"option": "facts", "carried": 1},
         "context_test": {"option": "yes", "carried": 1},
+        "retrieval_in_place": {"option": "none", "carried": 1},
     }
     assert run.chosen_options() == {}  # nothing counts until confirmed
     page = client.get(f"/wizard/runs/{run.pk}/q/symptom/").content.decode()

@@ -51,9 +51,9 @@ def test_madr_record_for_every_outcome(client, alice, project, outcome):
     label = decision.snapshot["outcome"]["label"]
     assert f'Chosen option: "{label}", because' in body
     assert f"### {label} (chosen)" in body
-    # Every option the flowchart offers is considered: the verdict and the 9 others.
+    # Every option the flowchart offers is considered: the verdict and the 15 others.
     considered = body.split("## Considered Options\n\n")[1].split("\n\n")[0].splitlines()
-    assert len(considered) == 10
+    assert len(considered) == 16
     assert considered[0] == f"* {label}"
 
 
@@ -81,7 +81,7 @@ def test_json_record_keeps_the_flowchart_ids(client, alice, project):
     response = client.get(f"/projects/{project.pk}/decisions/{decision.revision}/decision.json")
     record = json.loads(response.content)
     assert record["outcome"] == "prompt"
-    assert record["flowchart"]["version"] == "2027.01"
+    assert record["flowchart"]["version"] == "2027.02"
     assert record["review"]["status"] == ReviewStatus.DRAFT
     assert [step["node"] for step in record["explanation"]["path"]] == ["symptom", "spelled_out"]
     assert record["answers"]["symptom"] == "tone"

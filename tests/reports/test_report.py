@@ -104,7 +104,7 @@ def test_report_shows_the_path_view_above_the_whole_chart(client, alice, project
     assert path.index("What goes wrong most often?") < path.index("When you paste the facts")
     assert "Facts are missing, outdated or invented" in path  # the answer taken
     assert "Tone, voice or style is off → Format or tone spelled out?" in path  # alternatives
-    assert "Yes, it answers correctly → <strong>Give it the facts</strong>" in path
+    assert "Not tried yet → <strong>Engineer the prompt</strong>" in path
     assert "Not decidable yet: build the test set first" in path  # ending in the verdict
     assert html.index("path-view") < html.index('class="diagram diagram-scroll')
     assert f'href="{report_url(decision, "diagram.svg")}"' in html

@@ -12,7 +12,8 @@ from tests.reports.test_share import create_link, token_from
 SECRET_NOTE = "Legal said this is sensitive"
 SECRET_INPUT = "Customer 4411 asks about order 998877"
 FIRST_STEP = (
-    "Try the techniques your failed examples do not record as tried yet: a role or persona, "
+    "Try the techniques neither your failed examples nor your trials on the current model "
+    "record as tried yet: a role or persona, "
     "examples of good output (few-shot), an output structure or template, the facts or "
     "documents it needs, in the prompt, strict structured output or tool schemas."
 )

@@ -13,7 +13,7 @@ from decisions.projects.models import Project
 from decisions.reports.context import report_context
 from decisions.reports.pdf import render_pdf
 from tests.conftest import make_example
-from tests.flowchart.spec_2027_01 import ANSWERS_FOR_OUTCOME
+from tests.flowchart.spec import ANSWERS_FOR_OUTCOME
 from tests.reports.conftest import save_decision
 
 
@@ -32,7 +32,7 @@ def described(project):
 def summary_of(client, decision) -> str:
     page = client.get(f"/projects/{decision.project_id}/decisions/{decision.revision}/")
     html = page.content.decode()
-    start = html.index('<section class="report-summary"')
+    start = html.index('<section class="report-summary')
     return html[start : html.index("</section>", start)]
 
 
@@ -75,8 +75,9 @@ def test_the_nearest_alternative_stands_beside_the_verdict(client, alice, descri
 
     assert "beside the nearest alternative" in summary
     headers = re.findall(r'<th scope="col">([^<]+)', summary)
-    # Answering that the prompt work is untested would say: engineer the prompt first.
-    assert headers[1].strip() == "Engineer the prompt"
+    # The deciding question (stronger models) leads to no other verdict directly; the decisive
+    # question before it does: not having run an optimizer yet would say run one.
+    assert headers[1].strip() == "Run a prompt optimizer"
 
 
 def test_the_summary_keeps_the_project_as_it_was_described(client, alice, described):

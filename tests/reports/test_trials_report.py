@@ -21,6 +21,7 @@ EXHAUSTED_PATH = {
     "examples_test": "no",
     "test_set": "ready",
     "prompt_effort": "exhausted",
+    "optimizer": "no_gain",
     "stronger_model": "passes",
 }
 

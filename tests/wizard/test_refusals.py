@@ -91,6 +91,7 @@ def test_finishing_twice_creates_one_revision(client, alice, project, run):
     client.force_login(alice)
     answer(client, run, "symptom", "facts")
     answer(client, run, "context_test", "yes")
+    answer(client, run, "retrieval_in_place", "none")
     client.post(f"/wizard/runs/{run.pk}/finish/")
     again = client.post(f"/wizard/runs/{run.pk}/finish/")
     assert again.status_code == 302
@@ -101,6 +102,7 @@ def test_finished_run_cannot_be_changed(client, alice, project, run):
     client.force_login(alice)
     answer(client, run, "symptom", "facts")
     answer(client, run, "context_test", "yes")
+    answer(client, run, "retrieval_in_place", "none")
     client.post(f"/wizard/runs/{run.pk}/finish/")
     response = answer(client, run, "symptom", "tone")
     assert response["Location"] == f"/projects/{project.pk}/decisions/1/"

@@ -36,6 +36,9 @@ from decisions.evidence.test_set import (
     trials_on_current_test_set,
 )
 from decisions.evidence.trials.chart import trials_chart_for
+from decisions.flowchart.registry import get_definition
+from decisions.flowchart.vendors import closed_for
+from decisions.lib import clock
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.stale import STALE_MESSAGE
 from decisions.projects.access import get_project
@@ -63,14 +66,35 @@ def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "draft_run": project.wizard_runs.filter(status="draft").only("pk").first(),
         "latest_trial": project.trials.defer("results", "note").last(),
         "trials_chart": trials_chart_for(project),
-        "decisions": project.decisions.only(
-            "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
+        "decisions": (
+            decisions := list(
+                project.decisions.only(
+                    "project_id",
+                    "revision",
+                    "outcome",
+                    "confidence",
+                    "flowchart_version",
+                    "created_at",
+                    "answers",
+                )
+            )
         ),
+        "platform_closed": latest_platform_closed(decisions),
     }
     template = "projects/detail.html"
     if request.htmx and request.htmx.target == "example-table":
         template = "projects/detail.html#example-table"
     return _render_examples(request, project, membership, template=template, extra=context)
+
+
+def latest_platform_closed(decisions: list) -> list[str]:
+    """Why the latest revision no longer holds because its platform stopped taking jobs: the
+    same vendor rows and day as the staleness rule (records/staleness.py), asked of the answers
+    already loaded."""
+    if not decisions:
+        return []
+    latest = decisions[0]
+    return closed_for(get_definition(latest.flowchart_version), latest.answers, clock.today())
 
 
 # Failed-output examples. Every htmx action answers with the #examples fragment (counts,
@@ -114,7 +138,7 @@ def examples_table(request, project) -> dict:
         "failure_counts": failure_counts,
         "example_total": total,
         # Training readiness counts what a training file could hold: never the test set.
-        "readiness": readiness(split.training),
+        "readiness": readiness(split.training, get_definition().vendor_facts),
         "split": split,
         "retag_choices": failure_type_choices(),
     }

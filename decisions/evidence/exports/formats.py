@@ -51,6 +51,9 @@ class Target:
     note: str
     write: Callable[[Sequence[FailedExample], str], str]
     kind: str = TRAINING
+    # The vendor facts row (provider, and a word of its offering) this file is for: the export
+    # page shows that row's status, minimum and deadline from the definition, as checked.
+    vendor: tuple[str, str] | None = None
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -216,8 +219,9 @@ TARGETS = {
             ("expected_output",),
             10,
             50,
-            "OpenAI refuses fewer than 10 examples and suggests starting with 50 to 100.",
+            "One chat per example: system, user, assistant (the expected output).",
             write_openai_chat,
+            vendor=("OpenAI", "fine-tuning"),
         ),
         Target(
             "openai-preference",
@@ -229,6 +233,7 @@ TARGETS = {
             50,
             "The expected output is preferred over the bad one; both must be recorded.",
             write_preference,
+            vendor=("OpenAI", "fine-tuning"),
         ),
         Target(
             "vertex-gemini",
@@ -238,8 +243,9 @@ TARGETS = {
             ("expected_output",),
             1,
             100,
-            "Google recommends starting with 100 examples.",
+            "Gemini's contents format: the input as the user, the expected output as the model.",
             write_vertex,
+            vendor=("Google", "Agent Platform"),
         ),
         Target(
             "bedrock-conversation",
@@ -249,8 +255,10 @@ TARGETS = {
             ("expected_output",),
             1,
             100,
-            "Amazon recommends at least 100 samples per task for Nova models.",
+            "Bedrock's conversation schema: the input as the user, the expected output as the "
+            "assistant.",
             write_bedrock,
+            vendor=("Amazon", "Bedrock"),
         ),
         Target(
             "promptfoo",

@@ -15,8 +15,24 @@ from decisions.evidence.exports.experiment import Experiment, experiment_zip
 from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan
 from decisions.evidence.exports.forms import ExperimentForm, ExportForm
 from decisions.evidence.test_set import project_split
+from decisions.flowchart.registry import get_definition
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.projects.access import get_project
+
+
+def vendor_rows_by_target(facts) -> dict:
+    """Each training format's row of the vendor facts table (status, minimum, deadline, when
+    checked), matched on the provider and a word of the offering: the page quotes the table,
+    never a figure of its own."""
+    rows = {}
+    for target in TARGETS.values():
+        if target.vendor is None:
+            continue
+        provider, offering = target.vendor
+        rows[target.slug] = next(
+            (f for f in facts if f.provider == provider and offering in f.offering), None
+        )
+    return rows
 
 
 def _plans(project):
@@ -42,6 +58,11 @@ def _export_page(request, project, *, experiment_form=None, status=200) -> HttpR
         "query": request.GET.urlencode(),
         "total": plans[0].total,
         "experiment_form": experiment_form or ExperimentForm(),
+        "plan_rows": [
+            (plan, rows.get(plan.target.slug))
+            for rows in [vendor_rows_by_target(get_definition().vendor_facts)]
+            for plan in plans
+        ],
     }
     if form.is_bound and not form.is_valid():
         status = 422
