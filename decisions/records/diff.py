@@ -12,9 +12,11 @@ EVIDENCE_COUNTS = [
 
 
 def revision_diff(older: Decision, newer: Decision) -> dict:
-    """Answers, verdict, confidence, warnings, evidence counts and flowchart version."""
+    """Answers and their notes, verdict, confidence, warnings, evidence counts, flowchart
+    version, and where each side stands in review."""
     return {
-        "answers": _answers(older, newer),
+        "answers": answer_changes(older, newer),
+        "notes": note_changes(older, newer),
         "verdict": _changed(
             older.snapshot["outcome"]["verdict"], newer.snapshot["outcome"]["verdict"]
         ),
@@ -34,7 +36,7 @@ def _path(decision: Decision) -> dict[str, dict]:
     return {step["node"]: step for step in decision.explanation["path"]}
 
 
-def _answers(older: Decision, newer: Decision) -> list[dict]:
+def answer_changes(older: Decision, newer: Decision) -> list[dict]:
     """Every question on either path whose answer differs, in the newer path's order."""
     before, after = _path(older), _path(newer)
     order = list(after) + [node for node in before if node not in after]
@@ -50,6 +52,20 @@ def _answers(older: Decision, newer: Decision) -> list[dict]:
                 "after": new["answer"] if new else "not asked",
             }
         )
+    return rows
+
+
+def note_changes(older: Decision, newer: Decision) -> list[dict]:
+    """Every question on the newer path (then the older) whose note differs: a re-run that
+    answers a change request often rewrites the notes and keeps every answer."""
+    before, after = _path(older), _path(newer)
+    order = list(after) + [node for node in before if node not in after]
+    rows = []
+    for node in order:
+        old, new = older.notes.get(node, ""), newer.notes.get(node, "")
+        if old != new:
+            question = (after.get(node) or before.get(node))["question"]
+            rows.append({"question": question, "before": old, "after": new})
     return rows
 
 
