@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decisions.records.models import Decision
+from decisions.records.models import Decision, EventKind, Review
 
 EVIDENCE_COUNTS = [
     ("example_count", "Failed examples"),
@@ -25,6 +25,27 @@ def revision_diff(older: Decision, newer: Decision) -> dict:
         "warnings_fired": _warnings(newer, minus=older),
         "warnings_cleared": _warnings(older, minus=newer),
         "evidence": _evidence(older, newer),
+        "review": [review_outcome(older), review_outcome(newer)],
+    }
+
+
+def review_outcome(decision: Decision) -> dict:
+    """Where one side stands in review: its status, the last move with who made it and
+    their note, and who accepted it."""
+    review = Review.objects.filter(decision=decision).first()
+    last = (
+        decision.review_events.filter(kind=EventKind.MOVE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    accepted = decision.acceptances.live().select_related("reviewer").order_by("at", "pk")
+    return {
+        "revision": decision.revision,
+        "status": review.get_status_display() if review else "Draft",
+        "by": last.by.username if last and last.by else "",
+        "note": last.note if last else "",
+        "accepted_by": [acceptance.reviewer.username for acceptance in accepted],
     }
 
 
