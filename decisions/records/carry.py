@@ -67,10 +67,11 @@ def dismissal_note(previous: Decision, decision: Decision, changes: list, review
     )
 
 
-def carried_conversation(decision: Decision) -> dict:
+def carried_conversation(decision: Decision, *, status: str | None = None) -> dict:
     """The earlier revisions' open comments and change requests, since the last accepted
     revision: a conversation restarts after an acceptance. A change request stays in view
-    until a later revision is accepted; a comment until someone resolves it."""
+    until a later revision is accepted; a comment until someone resolves it. `status` is the
+    revision's review status when the caller has read it already."""
     earlier = Decision.objects.filter(
         project_id=decision.project_id, revision__lt=decision.revision
     )
@@ -82,7 +83,9 @@ def carried_conversation(decision: Decision) -> dict:
         .order_by("decision__revision", "created_at", "pk")
     )
     requests = []
-    if getattr(decision, "review", None) is None or decision.review.status not in SETTLED:
+    if status is None:
+        status = Review.objects.filter(decision=decision).values_list("status", flat=True).first()
+    if status not in SETTLED:
         events = ReviewEvent.objects.filter(
             decision__in=earlier, kind=EventKind.MOVE, to_status=ReviewStatus.CHANGES_REQUESTED
         ).select_related("by", "decision")

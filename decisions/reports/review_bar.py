@@ -35,7 +35,7 @@ def review_context(decision, membership, user) -> dict:
         threads.setdefault(comment.node_id, []).append(comment)
     now = timezone.now()
     moves = moves_for(review, membership, user)
-    carried = carried_conversation(decision)
+    carried = carried_conversation(decision, status=review.status)
     timeline = [{"kind": "event", "at": e.at, "item": e} for e in events]
     timeline += [{"kind": "comment", "at": c.created_at, "item": c} for c in comments]
     open_here = sum(1 for comment in comments if comment.resolved_at is None)
