@@ -31,3 +31,45 @@ def test_db_worker_renders_the_pdf_of_a_saved_decision(settings, project, alice)
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     pdf = ReportPdf.objects.get(decision=decision)
     assert pdf.status == "ready" and bytes(pdf.content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_db_worker_runs_the_review_reminder_chain(settings, client, project, alice, emily):
+    """Proposing queues a reminder for a week later; the worker leaves it until then, runs it
+    when it is due (the e-mail goes out) and queues the next one a day later."""
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from decisions.records.models import ReviewEvent
+
+    settings.TASKS = DATABASE_TASKS
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    url = f"/projects/{project.pk}/decisions/{decision.revision}/review/"
+    client.post(url, {"move": "propose", "requested": [emily.pk]})
+    reminder = DBTaskResult.objects.get(task_path="decisions.records.tasks.remind_reviewers")
+    assert reminder.run_after > timezone.now() + timedelta(days=6, hours=23)
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    reminder.refresh_from_db()
+    assert reminder.status == "READY"  # not due: left for a week
+    assert len(mail.outbox) == 1  # the proposal's e-mail, to emily
+
+    week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    ReviewEvent.objects.filter(decision=decision).update(at=week_ago)
+    DBTaskResult.objects.filter(pk=reminder.pk).update(run_after=timezone.now())
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    reminder.refresh_from_db()
+    assert reminder.status == "SUCCESSFUL"
+    assert [m.subject for m in mail.outbox][
+        -1
+    ] == "Email drafter, revision 1: waiting for your review"
+    assert mail.outbox[-1].to == ["emily@example.com"]
+    assert "http://testserver/projects/" in mail.outbox[-1].body
+    following = DBTaskResult.objects.filter(
+        task_path="decisions.records.tasks.remind_reviewers", status="READY"
+    ).get()
+    assert following.run_after > timezone.now() + timedelta(hours=23)

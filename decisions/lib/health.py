@@ -15,11 +15,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models import Case, F, When
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 # name → a function answering {"ok": bool, ...}, asked only while the database answers.
 CHECKS: dict[str, Callable[[], dict]] = {}
@@ -43,9 +44,15 @@ def task_queue_status() -> dict:
     """The queue is stalled when a task has waited longer than HEALTH_TASK_WAIT_SECONDS: no
     worker is taking work (none running, or all stuck)."""
     try:
-        waiting = DBTaskResult.objects.ready()
+        waiting = DBTaskResult.objects.ready().annotate(
+            # A task deferred with run_after (a review reminder, days ahead) waits from the
+            # moment it may run, not from when it was queued; the others have the far date.
+            waiting_since=Case(
+                When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after")
+            )
+        )
         count = waiting.count()
-        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        oldest = waiting.order_by("waiting_since").values_list("waiting_since", flat=True).first()
     except DatabaseError as error:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
     waited = (timezone.now() - oldest).total_seconds() if oldest else 0.0
