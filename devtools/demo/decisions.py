@@ -143,6 +143,7 @@ def sales_decision(project: Project, user, reviewer) -> str:
         user=user,
         move="propose",
         note="Trials back this up: 36 of 40 pass with the new prompt.",
+        requested=[reviewer],
     )
     comment_add(
         decision=decision,
@@ -309,7 +310,16 @@ def contract_test_set(project: Project, user) -> None:
 
 def contracts_decision(project: Project, user) -> None:
     contract_test_set(project, user)
-    saved_decision(project, user, FINE_TUNE_PATH)
+    decision = saved_decision(project, user, FINE_TUNE_PATH)
+    # Waiting on priya: her dashboard opens with it under "Waiting for my review".
+    review_move(
+        decision=decision,
+        membership=Membership.objects.get(team=project.team, user=user),
+        user=user,
+        move="propose",
+        note="Fine-tuning plus retrieval: the trials stop short of the pass mark on NDAs.",
+        requested=[teammate(project.team)],
+    )
     WizardRun.objects.create(
         project=project, created_by=user, answers=answers(DRAFT_PATH), status=RunStatus.DRAFT
     )
