@@ -57,7 +57,8 @@ def latest_decisions(user):
                 "review_events",
                 queryset=ReviewEvent.objects.select_related("by").order_by("at"),
                 to_attr="events",
-            )
+            ),
+            "review__requested_reviewers",
         )
     )
 
@@ -144,13 +145,24 @@ def waiting_for_review(user) -> list[Decision]:
 
 
 def reviewers(decision: Decision) -> list[str]:
-    """Who reviewed it: everyone who made a review move other than proposing it."""
-    names = [
-        event.by.username
-        for event in decision.events
-        if event.by and event.to_status != ReviewStatus.PROPOSED
+    """Who reviewed it (everyone who accepted it or moved it on, other than proposing it),
+    then who is asked and has not acted yet, so a revision in review never reads "—"."""
+    names = [event.by.username for event in decision.events if event.by and _reviewed(event)]
+    names += [
+        f"{person.username} (asked)"
+        for person in decision.review.requested_reviewers.all()
+        if person.username not in names
     ]
     return list(dict.fromkeys(names))
+
+
+def _reviewed(event: ReviewEvent) -> bool:
+    if event.kind == EventKind.ACCEPTANCE:
+        return True
+    return event.kind == EventKind.MOVE and event.to_status not in (
+        ReviewStatus.PROPOSED,
+        ReviewStatus.DRAFT,
+    )
 
 
 class DecisionFilter(django_filters.FilterSet):

@@ -105,10 +105,24 @@ def test_the_waiting_list_costs_the_same_queries_for_1_or_12(
         propose(decision, alice, [emily])
     assert ReviewEvent.objects.filter(to_status="proposed").count() == count
     client.force_login(emily)
-    # The dashboard's eleven, the waiting list's one among them, and with twelve decisions
+    # The dashboard's twelve, the waiting list's one among them, and with twelve decisions
     # the open-steps panel's count of what it leaves out: none per waiting revision.
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/decisions/")
     assert response.status_code == 200
     shown = min(count, 10)
     assert f"Waiting for my review: {shown}</h2>" in response.content.decode()
+
+
+def test_the_reviewers_column_names_who_is_asked_before_anyone_acts(client, project, alice, emily):
+    decision = save_decision(project, alice, "prompt")
+    propose(decision, alice, [emily])
+    client.force_login(alice)
+    page = client.get("/decisions/").content.decode()
+    assert '<td class="small">emily (asked)</td>' in page
+    membership = Membership.objects.get(user=emily, team=project.team)
+    project.team.required_acceptances = 2
+    project.team.save()
+    review_move(decision=decision, membership=membership, user=emily, move="accept")
+    page = client.get("/decisions/").content.decode()
+    assert '<td class="small">emily</td>' in page
