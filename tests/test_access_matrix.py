@@ -21,7 +21,7 @@ from decisions.api.models import ApiToken
 from decisions.evidence.imports.run import import_create
 from decisions.evidence.models import ExampleImport, FailedExample, PromptTrial
 from decisions.projects.models import Project
-from decisions.records.models import Comment, Decision, Review, ReviewEvent
+from decisions.records.models import Acceptance, Comment, Decision, Review, ReviewEvent
 from decisions.reports.models import ReportPdf, ShareLink
 from decisions.wizard.models import WizardRun
 from tests.conftest import PASSWORD, make_example
@@ -258,6 +258,7 @@ def database_fingerprint() -> str:
         Decision,
         Review,
         ReviewEvent,
+        Acceptance,
         Comment,
         ReportPdf,
         ShareLink,
