@@ -107,6 +107,13 @@ def test_three_people_review_across_a_rerun(
     # Two acceptances: emily's keeps it proposed, frank's accepts it.
     reviewer.goto(f"/projects/{project.pk}/decisions/2/")
     reviewer.get_by_role("button", name="Accept").click()
+    # htmx swaps the bar, the timeline and the message in place, and focuses the bar.
+    expect(reviewer.locator("#messages")).to_contain_text(
+        "Your acceptance is recorded: 1 of 2. Revision 2 stays proposed until 2 reviewers "
+        "accept it."
+    )
+    expect(reviewer.locator("#review-heading")).to_be_focused()
+    expect(reviewer.locator("#timeline")).to_contain_text("not yet enough")
     expect(reviewer.locator("#review .review-count")).to_have_text("1 of 2 acceptances")
     expect(reviewer.locator("#review .review-badge")).to_have_text("Proposed")
     shoot(reviewer, "review-bar-reviewer", reviewer.locator("#review"))
@@ -137,3 +144,21 @@ def test_three_people_review_across_a_rerun(
     }
     for page in (author, reviewer, third):
         page.context.close()
+
+
+def test_proposing_works_without_javascript(chromium_browser, live_server, alice, emily, project):
+    decision = save_decision(project, alice, "prompt")
+    context = chromium_browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"/projects/{project.pk}/decisions/{decision.revision}/")
+    page.locator("#review-requested").select_option(label="emily")
+    page.get_by_role("button", name="Propose for review").click()
+    expect(page).to_have_url(re.compile(r"/decisions/1/#review$"))
+    expect(page.locator("#review .review-badge")).to_have_text("Proposed")
+    expect(page.locator("#review .review-who-asked")).to_have_text("emily")
+    expect(page.locator("#messages")).to_contain_text("Revision 1 is proposed.")
+    context.close()
