@@ -73,3 +73,27 @@ def test_db_worker_runs_the_review_reminder_chain(settings, client, project, ali
         task_path="decisions.records.tasks.remind_reviewers", status="READY"
     ).get()
     assert following.run_after > timezone.now() + timedelta(hours=23)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedule_review_reminders_starts_missing_chains_once(settings, project, alice, emily):
+    """A revision proposed before reminders existed gets a chain; a second run adds none."""
+    from io import StringIO
+
+    from decisions.records.models import Review, ReviewEvent
+
+    decision = save_decision(project, alice, "prompt")  # immediate tasks: nothing queued
+    Review.objects.filter(decision=decision).update(status="proposed")
+    ReviewEvent.objects.create(
+        decision=decision, from_status="draft", to_status="proposed", by=alice
+    )
+    settings.TASKS = DATABASE_TASKS
+    out = StringIO()
+    call_command("schedule_review_reminders", stdout=out)
+    call_command("schedule_review_reminders", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Reminders queued for 1 revision(s) in review.",
+        "Reminders queued for 0 revision(s) in review.",
+    ]
+    queued = DBTaskResult.objects.get(task_path="decisions.records.tasks.remind_reviewers")
+    assert queued.args_kwargs["args"] == [decision.pk, ""]
