@@ -22,6 +22,7 @@ from decisions.evidence.imports.run import import_create
 from decisions.evidence.models import ExampleImport, FailedExample, PromptTrial
 from decisions.projects.models import Project
 from decisions.records.models import (
+    Acceptance,
     Comment,
     Decision,
     Review,
@@ -85,6 +86,14 @@ MATRIX: dict[str, list] = {
     ],
     "accounts:invitation_revoke": [Scoped("post", MANAGE, ok(302))],
     "accounts:member_role": [Scoped("post", MANAGE, ok(302), {"role": "editor"})],
+    "accounts:team_review_settings": [
+        Scoped(
+            "post",
+            MANAGE,
+            ok(302),
+            {"required_acceptances": "1", "review_reminder_days": "7", "version": "1"},
+        )
+    ],
     "accounts:member_remove": [Scoped("post", MANAGE, ok(302))],
     "overview:projects": [Open("get", ok(302), ok(200))],
     "projects:create": [Open("get", ok(302), ok(200)), Open("post", ok(302), ok(422))],
@@ -270,6 +279,7 @@ def database_fingerprint() -> str:
         Decision,
         Review,
         ReviewEvent,
+        Acceptance,
         Comment,
         ReportPdf,
         ShareLink,

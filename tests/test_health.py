@@ -138,3 +138,16 @@ def test_a_database_that_does_not_answer_fails_with_its_error(client, monkeypatc
 @pytest.mark.django_db
 def test_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_deferred_task_waits_from_when_it_may_run(client, settings):
+    """A reminder queued a week ago to run a second ago has waited a second, not a week."""
+    settings.HEALTH_TASK_WAIT_SECONDS = 60
+    queue_a_task(timedelta(days=7))
+    DBTaskResult.objects.update(run_after=timezone.now() - timedelta(seconds=1))
+
+    body = client.get("/healthz").json()
+
+    assert body["tasks"]["ok"] is True
+    assert 0 <= body["tasks"]["oldest_waiting_seconds"] <= 10

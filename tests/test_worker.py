@@ -58,6 +58,7 @@ def test_a_notification_waits_on_its_own_queue_and_its_worker_sends_it_before_th
     assert queued == {
         "decisions.reports.tasks.render_report_pdf": "default",
         "decisions.records.notifications.tasks.send_notification_email": "notifications",
+        "decisions.records.tasks.remind_reviewers": "notifications",  # due in a week
     }
 
     call_command(
@@ -65,8 +66,12 @@ def test_a_notification_waits_on_its_own_queue_and_its_worker_sends_it_before_th
     )
 
     assert [message.to for message in mail.outbox] == [["emily@example.com"]]
-    statuses = dict(DBTaskResult.objects.values_list("queue_name", "status"))
-    assert statuses == {"default": "READY", "notifications": "SUCCESSFUL"}
+    statuses = dict(DBTaskResult.objects.values_list("task_path", "status"))
+    assert statuses == {
+        "decisions.reports.tasks.render_report_pdf": "READY",
+        "decisions.records.notifications.tasks.send_notification_email": "SUCCESSFUL",
+        "decisions.records.tasks.remind_reviewers": "READY",
+    }
 
 
 @pytest.mark.django_db(transaction=True)
@@ -105,3 +110,69 @@ def test_the_worker_retries_a_webhook_when_its_backoff_has_passed(settings, team
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_db_worker_runs_the_review_reminder_chain(settings, client, project, alice, emily):
+    """Proposing queues a reminder for a week later; the worker leaves it until then, runs it
+    when it is due (the e-mail goes out) and queues the next one a day later."""
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from decisions.records.models import ReviewEvent
+
+    settings.TASKS = DATABASE_TASKS
+    decision = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    url = f"/projects/{project.pk}/decisions/{decision.revision}/review/"
+    client.post(url, {"move": "propose", "requested": [emily.pk]})
+    reminder = DBTaskResult.objects.get(task_path="decisions.records.tasks.remind_reviewers")
+    assert reminder.run_after > timezone.now() + timedelta(days=6, hours=23)
+
+    worker = ("db_worker", "--queue-name", "*", "--batch", "--no-startup-delay")
+    call_command(*worker, verbosity=0)
+    reminder.refresh_from_db()
+    assert reminder.status == "READY"  # not due: left for a week
+    assert len(mail.outbox) == 1  # the proposal's e-mail, to emily
+
+    week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    ReviewEvent.objects.filter(decision=decision).update(at=week_ago)
+    DBTaskResult.objects.filter(pk=reminder.pk).update(run_after=timezone.now())
+    call_command(*worker, verbosity=0)
+
+    reminder.refresh_from_db()
+    assert reminder.status == "SUCCESSFUL"
+    assert [m.subject for m in mail.outbox][
+        -1
+    ] == "Email drafter, revision 1: waiting for your review"
+    assert mail.outbox[-1].to == ["emily@example.com"]
+    assert "https://decisions.example.com/projects/" in mail.outbox[-1].body  # SITE_URL
+    following = DBTaskResult.objects.filter(
+        task_path="decisions.records.tasks.remind_reviewers", status="READY"
+    ).get()
+    assert following.run_after > timezone.now() + timedelta(hours=23)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedule_review_reminders_starts_missing_chains_once(settings, project, alice, emily):
+    """A revision proposed before reminders existed gets a chain; a second run adds none."""
+    from io import StringIO
+
+    from decisions.records.models import Review, ReviewEvent
+
+    decision = save_decision(project, alice, "prompt")  # immediate tasks: nothing queued
+    Review.objects.filter(decision=decision).update(status="proposed")
+    ReviewEvent.objects.create(
+        decision=decision, from_status="draft", to_status="proposed", by=alice
+    )
+    settings.TASKS = DATABASE_TASKS
+    out = StringIO()
+    call_command("schedule_review_reminders", stdout=out)
+    call_command("schedule_review_reminders", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Reminders queued for 1 revision(s) in review.",
+        "Reminders queued for 0 revision(s) in review.",
+    ]
+    queued = DBTaskResult.objects.get(task_path="decisions.records.tasks.remind_reviewers")
+    assert queued.args_kwargs["args"] == [decision.pk, ""]

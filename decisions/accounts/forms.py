@@ -49,3 +49,52 @@ class InviteForm(StatedLimitsMixin, forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+MAX_REQUIRED_ACCEPTANCES = 10
+MAX_REMINDER_DAYS = 90
+
+
+class ReviewSettingsForm(forms.Form):
+    """How the team reviews decisions; the version is the one the page was drawn from."""
+
+    default_reviewers = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label="Asked by default",
+        help_text="Prefilled when someone proposes a revision; editors and owners only.",
+    )
+    required_acceptances = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_REQUIRED_ACCEPTANCES,
+        label="Acceptances needed",
+        help_text="Different reviewers who must accept a revision (1 to 10).",
+    )
+    review_reminder_days = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_REMINDER_DAYS,
+        label="Remind after (days)",
+        help_text="A revision proposed for longer reminds its reviewers once a day (1 to 90).",
+    )
+    second_reviewer_required = forms.BooleanField(
+        required=False, label="The author cannot accept their own revision"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, team: Team, reviewers, **kwargs) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "default_reviewers": [user.pk for user in team.default_reviewers.all()],
+                "required_acceptances": team.required_acceptances,
+                "review_reminder_days": team.review_reminder_days,
+                "second_reviewer_required": team.second_reviewer_required,
+                "version": team.review_settings_version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["default_reviewers"].queryset = reviewers
+        self.fields["default_reviewers"].widget.attrs["size"] = 4
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes <form>, with its action and CSRF
+        self.helper.add_input(Submit("submit", "Save review settings"))

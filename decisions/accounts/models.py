@@ -20,6 +20,24 @@ class Team(models.Model):
         default=False,
         help_text="The author of a decision revision cannot accept it themselves.",
     )
+    # Team review: how many different people must accept a revision before it is accepted.
+    required_acceptances = models.PositiveSmallIntegerField(
+        "acceptances needed",
+        default=1,
+        help_text="A revision is accepted once this many different reviewers accepted it.",
+    )
+    # A revision proposed for longer than this reminds its reviewers, once a day.
+    review_reminder_days = models.PositiveSmallIntegerField(
+        "remind reviewers after (days)",
+        default=7,
+        help_text="A revision waiting longer than this reminds its reviewers once a day.",
+    )
+    # Asked by default when a revision is proposed; the author can change who is asked.
+    default_reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+"
+    )
+    # Raised by every change of the review settings: a form from an older page is refused.
+    review_settings_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="teams"

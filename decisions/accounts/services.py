@@ -112,3 +112,50 @@ def member_set_role(*, membership: Membership, role: str) -> Membership:
 def member_remove(*, membership: Membership) -> None:
     _refuse_losing_last_owner(membership)
     membership.delete()
+
+
+STALE_SETTINGS = "stale"
+
+
+@transaction.atomic
+def team_review_settings_update(
+    *,
+    team: Team,
+    version: int,
+    default_reviewers,
+    required_acceptances: int,
+    review_reminder_days: int,
+    second_reviewer_required: bool,
+) -> Team:
+    """The team's review settings, unless someone saved newer ones since the form was drawn;
+    never more acceptances than the team has people who can give them."""
+    current = Team.objects.select_for_update().get(pk=team.pk)
+    if current.review_settings_version != version:
+        raise ValidationError(
+            "Someone saved newer review settings while you were editing. Nothing was "
+            "overwritten: the page now shows theirs; make your change again.",
+            code=STALE_SETTINGS,
+        )
+    reviewers = Membership.objects.filter(team=team, role__in=[Role.EDITOR, Role.OWNER]).count()
+    if required_acceptances > reviewers:
+        raise ValidationError(
+            f"This team has {reviewers} editor{'s' if reviewers != 1 else ''} and owners in "
+            f"all, so no revision could get {required_acceptances} acceptances: ask for at "
+            f"most {reviewers}."
+        )
+    outsiders = [
+        user.username
+        for user in default_reviewers
+        if not Membership.objects.filter(
+            team=team, user=user, role__in=[Role.EDITOR, Role.OWNER]
+        ).exists()
+    ]
+    if outsiders:
+        raise ValidationError(f"Only editors and owners review: {', '.join(outsiders)} cannot.")
+    current.required_acceptances = required_acceptances
+    current.review_reminder_days = review_reminder_days
+    current.second_reviewer_required = second_reviewer_required
+    current.review_settings_version = version + 1
+    current.save()
+    current.default_reviewers.set(default_reviewers)
+    return current

@@ -25,6 +25,11 @@ urlpatterns = [
     path("teams/<id:team_id>/rename/", views.team_rename, name="team_rename"),
     path("teams/<id:team_id>/invite/", views.member_invite, name="member_invite"),
     path(
+        "teams/<id:team_id>/review-settings/",
+        views.team_review_settings,
+        name="team_review_settings",
+    ),
+    path(
         "teams/<id:team_id>/invitations/<id:invitation_id>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",

@@ -12,8 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from decisions.accounts import services
 from decisions.accounts.access import Need, get_team
-from decisions.accounts.forms import InviteForm, RoleForm, SignupForm, TeamForm
-from decisions.accounts.models import INVITATION_DAYS, Membership
+from decisions.accounts.forms import (
+    InviteForm,
+    ReviewSettingsForm,
+    RoleForm,
+    SignupForm,
+    TeamForm,
+)
+from decisions.accounts.models import INVITATION_DAYS, Membership, Role
 from decisions.accounts.ratelimit import over_limit
 from decisions.accounts.tasks import send_invitation
 from decisions.lib.htmx import HtmxHttpRequest
@@ -66,9 +72,23 @@ def team_detail(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
     return _render_team(request, team, membership)
 
 
-def _render_team(request, team, membership, *, rename_form=None, invite_form=None, status=200):
+def _render_team(
+    request,
+    team,
+    membership,
+    *,
+    rename_form=None,
+    invite_form=None,
+    review_form=None,
+    review_error="",
+    status=200,
+):
     members = team.memberships.select_related("user").order_by("user__username")
+    if membership.can_manage and review_form is None:
+        review_form = ReviewSettingsForm(team=team, reviewers=_reviewers(team))
     context = {
+        "review_form": review_form if membership.can_manage else None,
+        "review_error": review_error,
         "team": team,
         "membership": membership,
         "members": members,
@@ -92,6 +112,38 @@ def team_rename(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
     form.save()
     messages.success(request, "Team renamed.")
     return redirect("accounts:team", team_id=team.pk)
+
+
+def _reviewers(team):
+    return team.members.filter(memberships__role__in=[Role.EDITOR, Role.OWNER]).order_by("username")
+
+
+@login_required
+@require_POST
+def team_review_settings(request: HtmxHttpRequest, team_id: int) -> HttpResponse:
+    """Default reviewers, acceptances needed, reminder wait: owners only."""
+    team, membership = get_team(request.user, team_id, Need.MANAGE)
+    form = ReviewSettingsForm(request.POST, team=team, reviewers=_reviewers(team))
+    if not form.is_valid():
+        return _render_team(request, team, membership, review_form=form, status=422)
+    try:
+        services.team_review_settings_update(team=team, **form.cleaned_data)
+    except ValidationError as error:
+        stale = error.code == services.STALE_SETTINGS
+        team.refresh_from_db()
+        # A stale form is drawn again from what is saved now; any other refusal keeps the
+        # owner's choices in the form.
+        fresh = ReviewSettingsForm(team=team, reviewers=_reviewers(team)) if stale else form
+        return _render_team(
+            request,
+            team,
+            membership,
+            review_form=fresh,
+            review_error=" ".join(error.messages),
+            status=409 if stale else 422,
+        )
+    messages.success(request, "Review settings saved.")
+    return redirect(reverse("accounts:team", kwargs={"team_id": team.pk}) + "#review-settings")
 
 
 @login_required

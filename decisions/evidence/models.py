@@ -251,9 +251,7 @@ class PromptTrial(models.Model):
 
     def flaky_cases(self) -> list[str]:
         """The cases that passed in some of their repeated runs and failed in others."""
-        return [
-            case for case, (passed, runs) in self.repeat_counts.items() if 0 < passed < runs
-        ]
+        return [case for case, (passed, runs) in self.repeat_counts.items() if 0 < passed < runs]
 
 
 class TestSetMethod(models.TextChoices):

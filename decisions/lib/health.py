@@ -15,12 +15,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import Count, Min
+from django.db.models import Case, Count, F, Min, When
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from decisions.lib.queues import TASK_QUEUES
 
@@ -51,8 +51,16 @@ def task_queue_status() -> dict:
         per_queue = {
             row["queue_name"]: row
             for row in DBTaskResult.objects.ready()
+            .annotate(
+                # A task deferred with run_after (a review reminder, days ahead) waits from
+                # the moment it may run, not from when it was queued; the others have the
+                # far date.
+                waiting_since=Case(
+                    When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after")
+                )
+            )
             .values("queue_name")
-            .annotate(count=Count("pk"), oldest=Min("enqueued_at"))
+            .annotate(count=Count("pk"), oldest=Min("waiting_since"))
         }
     except DatabaseError as error:
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}

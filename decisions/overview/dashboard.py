@@ -7,6 +7,7 @@ import django_filters
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -16,9 +17,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from decisions.accounts.models import Team
+from decisions.accounts.models import Role, Team
 from decisions.flowchart.registry import check_all
-from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
+from decisions.records.models import (
+    Acceptance,
+    Comment,
+    Decision,
+    EventKind,
+    ReviewEvent,
+    ReviewStatus,
+    TrackedStep,
+)
 from decisions.records.staleness import with_staleness
 
 SORTS = {
@@ -48,7 +57,8 @@ def latest_decisions(user):
                 "review_events",
                 queryset=ReviewEvent.objects.select_related("by").order_by("at"),
                 to_attr="events",
-            )
+            ),
+            "review__requested_reviewers",
         )
     )
 
@@ -94,14 +104,65 @@ def open_steps(user) -> tuple[list[TrackedStep], int]:
     return shown, steps.count() if len(shown) == OPEN_STEPS_SHOWN else len(shown)
 
 
+WAITING_SHOWN = 10
+
+
+def waiting_for_review(user) -> list[Decision]:
+    """The latest revisions that ask this user to review them and that they have not
+    accepted yet, the longest waiting first: one query, with when each was proposed and how
+    many comments are open."""
+    proposed = ReviewEvent.objects.filter(
+        decision=OuterRef("pk"), kind=EventKind.MOVE, to_status=ReviewStatus.PROPOSED
+    ).order_by("-at", "-pk")
+    accepted = Acceptance.objects.live().filter(decision=OuterRef("pk"), reviewer=user)
+    open_comments = (
+        Comment.objects.filter(decision=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("decision")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    waiting = (
+        Decision.objects.latest_per_project()
+        .filter(
+            review__status=ReviewStatus.PROPOSED,
+            review__requested_reviewers=user,
+            project__archived_at__isnull=True,
+            # Still able to review: a reviewer who became a viewer or left is not waited for.
+            project__team__memberships__user=user,
+            project__team__memberships__role__in=[Role.EDITOR, Role.OWNER],
+        )
+        .exclude(Exists(accepted))
+        .select_related("project__team", "created_by")
+        .defer("examples", "diagram_svg", "snapshot", "notes", "explanation")
+        .annotate(
+            proposed_at=Subquery(proposed.values("at")[:1]),
+            open_comments=Coalesce(Subquery(open_comments), 0),
+        )
+        .order_by("proposed_at", "pk")
+    )
+    return list(waiting[:WAITING_SHOWN])
+
+
 def reviewers(decision: Decision) -> list[str]:
-    """Who reviewed it: everyone who made a review move other than proposing it."""
-    names = [
-        event.by.username
-        for event in decision.events
-        if event.by and event.to_status != ReviewStatus.PROPOSED
+    """Who reviewed it (everyone who accepted it or moved it on, other than proposing it),
+    then who is asked and has not acted yet, so a revision in review never reads "—"."""
+    names = [event.by.username for event in decision.events if event.by and _reviewed(event)]
+    names += [
+        f"{person.username} (asked)"
+        for person in decision.review.requested_reviewers.all()
+        if person.username not in names
     ]
     return list(dict.fromkeys(names))
+
+
+def _reviewed(event: ReviewEvent) -> bool:
+    if event.kind == EventKind.ACCEPTANCE:
+        return True
+    return event.kind == EventKind.MOVE and event.to_status not in (
+        ReviewStatus.PROPOSED,
+        ReviewStatus.DRAFT,
+    )
 
 
 class DecisionFilter(django_filters.FilterSet):

@@ -22,6 +22,7 @@ from decisions.overview.dashboard import (
     page_of_decisions,
     reviewers,
     verdict_choices,
+    waiting_for_review,
 )
 from decisions.overview.portfolio import team_portfolio
 from decisions.projects.models import Project
@@ -91,7 +92,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     steps, steps_total = open_steps(request.user) if not request.htmx else ([], 0)
+    waiting = waiting_for_review(request.user) if not request.htmx else []
     context = {
+        "waiting": [{"decision": d, "verdict": labels.get(d.outcome, d.outcome)} for d in waiting],
         "open_steps": steps,
         "open_steps_total": steps_total,
         "today": timezone.localdate(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decisions.records.models import Decision
+from decisions.records.models import Decision, EventKind, Review
 
 EVIDENCE_COUNTS = [
     ("example_count", "Failed examples"),
@@ -12,9 +12,11 @@ EVIDENCE_COUNTS = [
 
 
 def revision_diff(older: Decision, newer: Decision) -> dict:
-    """Answers, verdict, confidence, warnings, evidence counts and flowchart version."""
+    """Answers and their notes, verdict, confidence, warnings, evidence counts, flowchart
+    version, and where each side stands in review."""
     return {
-        "answers": _answers(older, newer),
+        "answers": answer_changes(older, newer),
+        "notes": note_changes(older, newer),
         "verdict": _changed(
             older.snapshot["outcome"]["verdict"], newer.snapshot["outcome"]["verdict"]
         ),
@@ -23,6 +25,27 @@ def revision_diff(older: Decision, newer: Decision) -> dict:
         "warnings_fired": _warnings(newer, minus=older),
         "warnings_cleared": _warnings(older, minus=newer),
         "evidence": _evidence(older, newer),
+        "review": [review_outcome(older), review_outcome(newer)],
+    }
+
+
+def review_outcome(decision: Decision) -> dict:
+    """Where one side stands in review: its status, the last move with who made it and
+    their note, and who accepted it."""
+    review = Review.objects.filter(decision=decision).first()
+    last = (
+        decision.review_events.filter(kind=EventKind.MOVE)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    accepted = decision.acceptances.live().select_related("reviewer").order_by("at", "pk")
+    return {
+        "revision": decision.revision,
+        "status": review.get_status_display() if review else "Draft",
+        "by": last.by.username if last and last.by else "",
+        "note": last.note if last else "",
+        "accepted_by": [acceptance.reviewer.username for acceptance in accepted],
     }
 
 
@@ -34,7 +57,7 @@ def _path(decision: Decision) -> dict[str, dict]:
     return {step["node"]: step for step in decision.explanation["path"]}
 
 
-def _answers(older: Decision, newer: Decision) -> list[dict]:
+def answer_changes(older: Decision, newer: Decision) -> list[dict]:
     """Every question on either path whose answer differs, in the newer path's order."""
     before, after = _path(older), _path(newer)
     order = list(after) + [node for node in before if node not in after]
@@ -50,6 +73,20 @@ def _answers(older: Decision, newer: Decision) -> list[dict]:
                 "after": new["answer"] if new else "not asked",
             }
         )
+    return rows
+
+
+def note_changes(older: Decision, newer: Decision) -> list[dict]:
+    """Every question on the newer path (then the older) whose note differs: a re-run that
+    answers a change request often rewrites the notes and keeps every answer."""
+    before, after = _path(older), _path(newer)
+    order = list(after) + [node for node in before if node not in after]
+    rows = []
+    for node in order:
+        old, new = older.notes.get(node, ""), newer.notes.get(node, "")
+        if old != new:
+            question = (after.get(node) or before.get(node))["question"]
+            rows.append({"question": question, "before": old, "after": new})
     return rows
 
 

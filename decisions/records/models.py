@@ -130,16 +130,33 @@ class Review(models.Model):
     superseded_by = models.ForeignKey(
         Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="supersedes"
     )
+    # Asked to review when it was proposed: they see it on their "Waiting for my review" list.
+    requested_reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="review_requests"
+    )
+    # Claimed by the reminder before it writes: a reminder never goes twice within a day.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.status}"
 
 
+class EventKind(models.TextChoices):
+    """What a timeline entry records: a status move, or a step of review that keeps it."""
+
+    MOVE = "move", "Status change"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    DISMISSAL = "dismissal", "Acceptance dismissed"
+    REMINDER = "reminder", "Reminder"
+
+
 class ReviewEvent(models.Model):
-    """One move of a review: who, when, from what to what, and why."""
+    """One move of a review: who, when, from what to what, and why. An acceptance that is
+    not yet enough, a dismissed acceptance and a reminder keep the status (`kind` says which)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="review_events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.MOVE)
     from_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
     to_status = models.CharField(max_length=20, choices=ReviewStatus.choices)
     by = models.ForeignKey(
@@ -153,6 +170,42 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision}: {self.from_status} → {self.to_status}"
+
+
+class AcceptanceQuerySet(models.QuerySet):
+    def live(self) -> AcceptanceQuerySet:
+        return self.filter(dismissed_at__isnull=True)
+
+
+class Acceptance(models.Model):
+    """One reviewer's acceptance of a revision. A revision is accepted once its team's number
+    of different reviewers accepted it. A re-run that keeps every answer carries the
+    acceptance to the new revision (`carried_from`); one that changes an answer dismisses it,
+    with the reason in `dismissed_note`."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="acceptances")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField()
+    carried_from = models.ForeignKey(
+        Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_note = models.TextField(blank=True)
+
+    objects = AcceptanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "reviewer"], name="one_acceptance_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} accepted {self.decision}"
 
 
 COMMENT_EDIT_MINUTES = 15

@@ -7,9 +7,10 @@ from django.contrib.auth import get_user_model
 
 from decisions.accounts.models import Role
 from decisions.records.mentions import mentioned_members
-from decisions.records.models import Comment, ReviewEvent, ReviewStatus, TrackedStep
+from decisions.records.models import Comment, EventKind, ReviewEvent, ReviewStatus, TrackedStep
 from decisions.records.notifications import kinds
 from decisions.records.notifications.send import notify
+from decisions.records.reminders import waiting_reviewers
 
 REVIEW_KINDS = {
     ReviewStatus.PROPOSED: kinds.REVIEW_PROPOSED,
@@ -20,48 +21,84 @@ REVIEW_KINDS = {
 
 
 def review_recipients(event: ReviewEvent) -> list:
-    """Reviewers when a revision is proposed; its author on a decision about it; the
-    informed people as well on acceptance. (notify() leaves out the person who moved.)"""
+    """The reviewers asked (every editor and owner when nobody was) when a revision is
+    proposed; those it still waits for on a reminder; its author on an acceptance or a
+    decision about it; the informed people as well when it is accepted. (notify() leaves out
+    the person who moved.)"""
     decision = event.decision
-    if event.to_status == ReviewStatus.PROPOSED:
-        return list(
+    if event.kind == EventKind.REMINDER:
+        return waiting_reviewers(decision)
+    if event.kind == EventKind.DISMISSAL:
+        return []
+    if event.kind == EventKind.MOVE and event.to_status == ReviewStatus.PROPOSED:
+        return list(decision.review.requested_reviewers.all()) or list(
             get_user_model().objects.filter(
                 memberships__team_id=decision.project.team_id,
                 memberships__role__in=[Role.EDITOR, Role.OWNER],
             )
         )
     people = [decision.created_by] if decision.created_by else []
-    if event.to_status == ReviewStatus.ACCEPTED:
+    if event.kind == EventKind.MOVE and event.to_status == ReviewStatus.ACCEPTED:
         people += list(decision.review.informed.all())
     return people
 
 
 def review_moved(event: ReviewEvent) -> None:
-    kind = REVIEW_KINDS.get(event.to_status)
-    if kind is None:  # superseded: the acceptance of the newer revision says it all
+    kind = _review_kind(event)
+    if kind is None:  # superseded, withdrawn or dismissed: the timeline says it
         return
     decision = event.decision
-    status = event.get_to_status_display().lower()
     notify(
         kind=kind,
         decision=decision,
         actor=event.by,
         recipients=review_recipients(event),
-        subject=f"{decision.project.name}, revision {decision.revision}: {status}",
-        summary=f"{_name(event.by)} {_review_verb(event.to_status)} “{decision.project.name}”, "
-        f"revision {decision.revision}",
+        subject=f"{decision.project.name}, revision {decision.revision}: {_subject(event)}",
+        summary=_review_summary(event),
         template="records/email/review.txt",
-        context={"event": event},
+        context={
+            "event": event,
+            "needed": decision.project.team.required_acceptances,
+            "accepted": decision.acceptances.live().count(),
+        },
         anchor="review",
     )
 
 
-def _review_verb(status: str) -> str:
+def _review_kind(event: ReviewEvent) -> str | None:
+    if event.kind == EventKind.REMINDER:
+        return kinds.REVIEW_REMINDER
+    if event.kind == EventKind.ACCEPTANCE:
+        return kinds.REVIEW_ACCEPTANCE
+    if event.kind == EventKind.MOVE:
+        return REVIEW_KINDS.get(event.to_status)
+    return None
+
+
+def _subject(event: ReviewEvent) -> str:
+    if event.kind == EventKind.REMINDER:
+        return "waiting for your review"
+    if event.kind == EventKind.ACCEPTANCE:
+        return "accepted by one more reviewer"
+    return event.get_to_status_display().lower()
+
+
+def _review_summary(event: ReviewEvent) -> str:
+    decision = event.decision
+    where = f"“{decision.project.name}”, revision {decision.revision}"
+    if event.kind == EventKind.REMINDER:  # no one moved: the wait ran out
+        return f"{where} is still waiting for its reviewers"
+    return f"{_name(event.by)} {_review_verb(event)} {where}"
+
+
+def _review_verb(event: ReviewEvent) -> str:
+    if event.kind == EventKind.ACCEPTANCE:
+        return "added an acceptance to"
     return {
         ReviewStatus.PROPOSED: "proposed for review",
         ReviewStatus.ACCEPTED: "accepted",
         ReviewStatus.REJECTED: "rejected",
-    }.get(status, "asked for changes to")
+    }.get(event.to_status, "asked for changes to")
 
 
 def comment_added(comment: Comment) -> None:

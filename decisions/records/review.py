@@ -1,8 +1,10 @@
-"""Team review of decision revisions: propose, accept, reject, request changes, supersede;
-and comments on a revision or on one of its answers.
+"""Team review of decision revisions: propose, accept, reject, request changes, withdraw,
+supersede; and comments on a revision or on one of its answers.
 
 Statuses follow MADR: draft → proposed → accepted or rejected; a proposed revision with
-changes requested goes back to its author, who answers with a new revision. When a newer
+changes requested goes back to its author, who answers with a new revision. Proposing asks
+named reviewers; a revision is accepted once the team's number of different reviewers
+accepted it (each acceptance before that is recorded, the status stays proposed). When a newer
 revision is accepted, the older accepted one becomes superseded by it. Every move is a
 ReviewEvent (who, when, an optional note); e-mails and webhooks go out through notify()
 (records/notices.py), sent by the notifications worker after the commit.
@@ -14,24 +16,33 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from decisions.accounts.models import Membership
+from decisions.accounts.models import Membership, Role
 from decisions.projects.models import Project
 from decisions.records import notices
 from decisions.records.models import (
     COMMENT_MAX,
+    Acceptance,
     Comment,
     Decision,
+    EventKind,
     Review,
     ReviewEvent,
     ReviewStatus,
 )
 
-PROPOSE, ACCEPT, REJECT, REQUEST_CHANGES = "propose", "accept", "reject", "request_changes"
+PROPOSE, ACCEPT, REJECT, REQUEST_CHANGES, WITHDRAW = (
+    "propose",
+    "accept",
+    "reject",
+    "request_changes",
+    "withdraw",
+)
 MOVES = {
     PROPOSE: (ReviewStatus.DRAFT, ReviewStatus.PROPOSED),
     ACCEPT: (ReviewStatus.PROPOSED, ReviewStatus.ACCEPTED),
-    REJECT: (ReviewStatus.PROPOSED, ReviewStatus.REJECTED),
     REQUEST_CHANGES: (ReviewStatus.PROPOSED, ReviewStatus.CHANGES_REQUESTED),
+    REJECT: (ReviewStatus.PROPOSED, ReviewStatus.REJECTED),
+    WITHDRAW: (ReviewStatus.PROPOSED, ReviewStatus.DRAFT),
 }
 NOTE_MAX = 2_000
 
@@ -44,9 +55,26 @@ def moves_for(review: Review, membership: Membership, user) -> list[str]:
     if ACCEPT in allowed and (
         _author_may_not_accept(review.decision, membership, user)
         or review.decision.superseded_by() is not None
+        or _has_accepted(review.decision, user)
     ):
         allowed.remove(ACCEPT)
+    if WITHDRAW in allowed and not _may_withdraw(review.decision, membership, user):
+        allowed.remove(WITHDRAW)
     return allowed
+
+
+def reviewer_choices(team):
+    """Who can be asked to review: the team's editors and owners."""
+    return team.members.filter(memberships__role__in=[Role.EDITOR, Role.OWNER]).order_by("username")
+
+
+def _has_accepted(decision: Decision, user) -> bool:
+    return decision.acceptances.live().filter(reviewer=user).exists()
+
+
+def _may_withdraw(decision: Decision, membership: Membership, user) -> bool:
+    """The author takes a proposal back; an owner may too, for an author who left."""
+    return decision.created_by_id == user.pk or membership.can_manage
 
 
 def _author_may_not_accept(decision: Decision, membership: Membership, user) -> bool:
@@ -55,8 +83,19 @@ def _author_may_not_accept(decision: Decision, membership: Membership, user) -> 
 
 @transaction.atomic
 def review_move(
-    *, decision: Decision, membership: Membership, user, move: str, note: str = "", informed=()
+    *,
+    decision: Decision,
+    membership: Membership,
+    user,
+    move: str,
+    note: str = "",
+    informed=(),
+    requested=None,
+    base_url: str = "",
 ) -> ReviewEvent:
+    """One move of the review. Proposing asks `requested` (the team's editors and owners;
+    None keeps whoever was asked before). An acceptance short of the team's number is
+    recorded and leaves the revision proposed."""
     if move not in MOVES:
         raise ValidationError(f"“{move}” is not a review step.")
     if not membership.can_edit:
@@ -83,18 +122,54 @@ def review_move(
             f"Revision {decision.revision} cannot be accepted: revision {newest} is newer. "
             "Only the latest revision is accepted; review that one."
         )
-    event = _record(decision, review, end, user, note.strip())
-    if move == PROPOSE and informed:
-        review.informed.set(informed)
+    if move == WITHDRAW and not _may_withdraw(decision, membership, user):
+        raise ValidationError("Only the author or a team owner withdraws a proposal.")
     if move == ACCEPT:
+        event = _accept(decision, review, membership, user, note.strip())
+    else:
+        event = _record(decision, review, end, user, note.strip())
+    if move == PROPOSE:
+        _ask(review, informed, requested)
+        transaction.on_commit(lambda: _schedule_reminder(decision.pk, base_url))
+    if event.to_status == ReviewStatus.ACCEPTED:
         _supersede_older(decision, user)
     notices.review_moved(event)
     return event
 
 
-def _record(decision, review, to_status, user, note) -> ReviewEvent:
+def _ask(review: Review, informed, requested) -> None:
+    if informed:
+        review.informed.set(informed)
+    if requested is not None:
+        review.requested_reviewers.set(requested)
+
+
+def _accept(decision, review, membership, user, note) -> ReviewEvent:
+    """Records the acceptance; the revision is accepted when it is the team's Nth."""
+    if _has_accepted(decision, user):
+        raise ValidationError(
+            f"You already accepted revision {decision.revision}: another reviewer's "
+            "acceptance is needed."
+        )
+    Acceptance.objects.update_or_create(
+        decision=decision,
+        reviewer=user,
+        defaults={"at": timezone.now(), "carried_from": None, "dismissed_at": None},
+    )
+    needed = membership.team.required_acceptances
+    if decision.acceptances.live().count() >= needed:
+        return _record(decision, review, ReviewStatus.ACCEPTED, user, note)
+    return _record(decision, review, review.status, user, note, kind=EventKind.ACCEPTANCE)
+
+
+def _record(decision, review, to_status, user, note, kind=EventKind.MOVE) -> ReviewEvent:
     event = ReviewEvent.objects.create(
-        decision=decision, from_status=review.status, to_status=to_status, by=user, note=note
+        decision=decision,
+        kind=kind,
+        from_status=review.status,
+        to_status=to_status,
+        by=user,
+        note=note,
     )
     review.status = to_status
     review.save(update_fields=["status", "updated_at"])
@@ -116,6 +191,12 @@ def _supersede_older(decision: Decision, user) -> None:
             f"Superseded by revision {decision.revision}.",
         )
         Review.objects.filter(pk=review.pk).update(superseded_by=decision)
+
+
+def _schedule_reminder(decision_id: int, base_url: str) -> None:
+    from decisions.records.tasks import reminder_schedule
+
+    reminder_schedule(decision_id=decision_id, base_url=base_url)
 
 
 @transaction.atomic

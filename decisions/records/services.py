@@ -11,6 +11,7 @@ from decisions.flowchart.diagram import render_svg
 from decisions.flowchart.explain import explain
 from decisions.flowchart.snapshot import report_snapshot
 from decisions.projects.models import Project
+from decisions.records.carry import review_carry_over
 from decisions.records.models import Decision, Review
 from decisions.records.steps import steps_track
 from decisions.wizard.models import RunStatus, WizardRun
@@ -97,6 +98,7 @@ def decision_create(*, run: WizardRun, user) -> Decision:
         created_by=user,
     )
     Review.objects.create(decision=decision)
+    review_carry_over(previous=previous, decision=decision, user=user)
     steps_track(decision, previous=previous)
     WizardRun.objects.filter(pk=run.pk).update(status=RunStatus.FINISHED)
     run.project.touch()

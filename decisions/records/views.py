@@ -16,6 +16,7 @@ from decisions.records import review
 from decisions.records.access import get_decision
 from decisions.records.diff import revision_diff
 from decisions.records.forms import TrackedStepForm
+from decisions.records.models import EventKind
 from decisions.records.services import decision_create
 from decisions.records.steps import STALE_CODE, step_rows, step_update
 from decisions.wizard.access import get_run
@@ -57,28 +58,50 @@ def _refused(request, decision, error: ValidationError, anchor: str = "review") 
 def review_step(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, membership = get_decision(request.user, project_id, revision, Need.EDIT)
     values = request.POST.getlist("informed")
+    asked = request.POST.getlist("requested")
     if unreadable := next((value for value in values if _id(value) is None), None):
-        return HttpResponse(
-            f"“{unreadable[:40]}” is not a person to inform: choose members of the team.",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _not_a_person(unreadable, "a person to inform")
+    if unreadable := next((value for value in asked if _id(value) is None), None):
+        return _not_a_person(unreadable, "a reviewer")
     informed = membership.team.members.filter(pk__in=[_id(value) for value in values])
+    move = request.POST.get("move", "")
+    # Only editors and owners can review; anyone else named is left out.
+    requested = review.reviewer_choices(membership.team).filter(pk__in=[_id(v) for v in asked])
     try:
         event = review.review_move(
             decision=decision,
             membership=membership,
             user=request.user,
-            move=request.POST.get("move", ""),
+            move=move,
             note=request.POST.get("note", ""),
             informed=list(informed),
+            requested=list(requested) if move == review.PROPOSE else None,
+            # Captured now for the e-mails a worker sends later (SITE_URL wins when set).
+            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         return _refused(request, decision, error)
-    messages.success(
-        request, f"Revision {decision.revision} is {event.get_to_status_display().lower()}."
-    )
+    messages.success(request, _moved_message(decision, event, membership.team))
     return redirect(_report_url(decision))
+
+
+def _not_a_person(value: str, what: str) -> HttpResponse:
+    return HttpResponse(
+        f"“{value[:40]}” is not {what}: choose members of the team.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _moved_message(decision, event, team) -> str:
+    if event.kind == EventKind.ACCEPTANCE:
+        accepted = decision.acceptances.live().count()
+        return (
+            f"Your acceptance is recorded: {accepted} of {team.required_acceptances}. "
+            f"Revision {decision.revision} stays proposed until "
+            f"{team.required_acceptances} reviewers accept it."
+        )
+    return f"Revision {decision.revision} is {event.get_to_status_display().lower()}."
 
 
 @login_required
@@ -131,6 +154,12 @@ def comment_resolve(request, project_id: int, revision: int, comment_id: int) ->
     if not (membership.can_edit or comment.author_id == request.user.pk):
         raise PermissionDenied("Editors, owners and the comment's author resolve comments.")
     review.comment_resolve(comment=comment, user=request.user)
+    # A comment carried over to a later revision is resolved from that revision's page.
+    later = _number(request.POST.get("back"))
+    if later and later > decision.revision:
+        back = decision.project.decisions.filter(revision=later).first()
+        if back is not None:
+            return redirect(_report_url(back, "timeline"))
     return redirect(_report_url(decision, f"comment-{comment.pk}"))
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.template.loader import get_template, render_to_string
 
+from decisions.records.models import EventKind
+
 # Relative URLs in the PDF template resolve against this origin; it exists nowhere.
 PDF_TEMPLATES = ("reports/pdf.html", "reports/_body.html")
 PDF_STYLESHEET = "css/report-print.css"
@@ -37,7 +39,10 @@ def pdf_key(decision, scope: str) -> str:
     carries, what it says of its own standing (superseded or latest, which changes after it is
     saved) and the templates."""
     review = getattr(decision, "review", None)
-    last_event = decision.review_events.values_list("pk", flat=True).last()
+    # Status moves only: an acceptance short of the number, a dismissal or a reminder leaves
+    # what the PDF shows as it was, so it keeps its file.
+    moves = decision.review_events.filter(kind=EventKind.MOVE)
+    last_event = moves.values_list("pk", flat=True).last()
     standing = (
         f"superseded-by-{decision.superseded_by()}:"
         f"{review.status if review else 'draft'}:{last_event}"

@@ -28,8 +28,12 @@ MADR_STATUS = {
 def people(decision: Decision) -> dict[str, list[str]]:
     review = getattr(decision, "review", None)
     deciders = [decision.created_by.username] if decision.created_by else []
+    # Everyone whose acceptance counts (a team may need several, some carried over from the
+    # revision before), then whoever rejected it.
+    acceptances = decision.acceptances.live().select_related("reviewer").order_by("at", "pk")
+    deciders += [acceptance.reviewer.username for acceptance in acceptances]
     for event in decision.review_events.select_related("by").order_by("at"):
-        if event.by and event.to_status in (ReviewStatus.ACCEPTED, ReviewStatus.REJECTED):
+        if event.by and event.to_status == ReviewStatus.REJECTED:
             deciders.append(event.by.username)
     consulted = decision.comments.select_related("author").values_list(
         "author__username", flat=True

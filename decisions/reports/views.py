@@ -17,9 +17,6 @@ from decisions.evidence.models import TestSet
 from decisions.lib.htmx import HtmxHttpRequest
 from decisions.lib.tokens import hash_token
 from decisions.records.access import get_decision
-from decisions.records.mentions import team_usernames
-from decisions.records.models import Review
-from decisions.records.review import PROPOSE, moves_for
 from decisions.records.staleness import staleness
 from decisions.records.steps import step_rows
 from decisions.reports.context import report_context
@@ -27,6 +24,7 @@ from decisions.reports.forms import ShareLinkForm
 from decisions.reports.models import ReportScope, ShareLink
 from decisions.reports.pdf import missing_pdf_library
 from decisions.reports.records_export import decision_json, decision_madr
+from decisions.reports.review_bar import review_context
 from decisions.reports.tasks import pdf_request, pdf_retry
 
 # Every request to a share link, whatever its headers, counts here: a "being prepared" page
@@ -167,32 +165,6 @@ def diagram_response(decision) -> HttpResponse:
 def report_diagram(request: HtmxHttpRequest, project_id: int, revision: int) -> HttpResponse:
     decision, _ = get_decision(request.user, project_id, revision, Need.READ)
     return diagram_response(decision)
-
-
-def review_context(decision, membership, user) -> dict:
-    """The team's review of the revision: its status and the moves this member may make, the
-    comments (answer threads beside their questions), and the timeline of both."""
-    review, _ = Review.objects.get_or_create(decision=decision)
-    comments = list(decision.comments.select_related("author", "resolved_by"))
-    events = list(decision.review_events.select_related("by"))
-    threads: dict[str, list] = {}
-    for comment in comments:
-        threads.setdefault(comment.node_id, []).append(comment)
-    now = timezone.now()
-    moves = moves_for(review, membership, user)
-    timeline = [{"kind": "event", "at": e.at, "item": e} for e in events]
-    timeline += [{"kind": "comment", "at": c.created_at, "item": c} for c in comments]
-    return {
-        "review": review,
-        "moves": moves,
-        "team_members": membership.team.members.order_by("username") if PROPOSE in moves else [],
-        "timeline": sorted(timeline, key=lambda entry: entry["at"]),
-        "threads": threads,
-        "editable_comments": {c.pk for c in comments if c.editable_by(user, now)},
-        # Marks @names of members in the comments; no comments, no query.
-        "mention_names": team_usernames(membership.team) if comments else {},
-        "commenting": True,
-    }
 
 
 def render_report(

@@ -121,7 +121,7 @@ def teammate(team):
     return user
 
 
-def sales_decision(project: Project, user, reviewer) -> str:
+def sales_decision(project: Project, user, reviewer, base_url: str = "") -> str:
     today = timezone.localdate()
     # Collected over the three weeks before deciding: the portfolio's time to a decision.
     project.examples.update(created_at=timezone.now() - timedelta(days=21))
@@ -146,6 +146,9 @@ def sales_decision(project: Project, user, reviewer) -> str:
         user=user,
         move="propose",
         note="Trials back this up: 36 of 40 pass with the new prompt.",
+        requested=[reviewer],
+        # The review e-mails link to where the demo is served.
+        base_url=base_url,
     )
     comment_add(
         decision=decision,
@@ -165,6 +168,7 @@ def sales_decision(project: Project, user, reviewer) -> str:
         user=reviewer,
         move="accept",
         note="Ship the new prompt; re-run after a month of live traffic.",
+        base_url=base_url,
     )
     track_steps(decision, user, reviewer)
     _, token = ShareLink.create(
@@ -310,16 +314,26 @@ def contract_test_set(project: Project, user) -> None:
         services.trial_create(project=project, trial=trial, user=user)
 
 
-def contracts_decision(project: Project, user) -> None:
+def contracts_decision(project: Project, user, base_url: str = "") -> None:
     contract_test_set(project, user)
-    saved_decision(project, user, FINE_TUNE_PATH)
+    decision = saved_decision(project, user, FINE_TUNE_PATH)
+    # Waiting on priya: her dashboard opens with it under "Waiting for my review".
+    review_move(
+        decision=decision,
+        membership=Membership.objects.get(team=project.team, user=user),
+        user=user,
+        move="propose",
+        note="Fine-tuning plus retrieval: the trials stop short of the pass mark on NDAs.",
+        requested=[teammate(project.team)],
+        base_url=base_url,
+    )
     WizardRun.objects.create(
         project=project, created_by=user, answers=answers(DRAFT_PATH), status=RunStatus.DRAFT
     )
 
 
 @transaction.atomic
-def load_demo_decisions(user) -> DemoDecisions:
+def load_demo_decisions(user, base_url: str = "") -> DemoDecisions:
     """Adds the decisions to the demo projects that have none yet."""
     projects = {
         project.name: project
@@ -328,11 +342,11 @@ def load_demo_decisions(user) -> DemoDecisions:
     token = None
     sales = projects.get(SALES)
     if sales and not sales.decisions.exists():
-        token = sales_decision(sales, user, teammate(sales.team))
+        token = sales_decision(sales, user, teammate(sales.team), base_url)
     support = projects.get(SUPPORT)
     if support and not support.decisions.exists():
         support_decision(support, user)
     contracts = projects.get(CONTRACTS)
     if contracts and not contracts.decisions.exists():
-        contracts_decision(contracts, user)
+        contracts_decision(contracts, user, base_url)
     return DemoDecisions(share_token=token)

@@ -65,7 +65,8 @@ def test_the_demo_shows_each_kind_of_decision(db):
     assert support.project.examples.count() == 8
 
     contracts = decisions["Contract review: clause risk flags"]
-    assert contracts.outcome == "hybrid"
+    assert (contracts.outcome, contracts.review.status) == ("hybrid", "proposed")
+    assert [p.username for p in contracts.review.requested_reviewers.all()] == ["priya"]
     assert contracts.stale is False
     project = contracts.project
     assert project.examples.filter(in_test_set=True).count() == 60

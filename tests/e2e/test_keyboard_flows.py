@@ -55,7 +55,8 @@ def test_propose_and_share_a_decision_with_the_keyboard(page, alice, project):
     page.keyboard.press("Enter")
     expect(page.locator("#review .review-badge")).to_have_text("Proposed")
 
-    tab_to(page, "Share a read-only link")
+    # The review bar sits under the verdict, below the report's buttons: back up to Share.
+    tab_to(page, "Share a read-only link", key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#share-heading$"))
     type_into(page, "#id_label", "Steering committee")

@@ -32,11 +32,12 @@ def is_focused_soon(locator) -> bool:
     return True
 
 
-def tab_to(page, name: str, *, role: str = "link", limit: int = 60) -> None:
-    """Press Tab until the element with this role and accessible name has the focus."""
+def tab_to(page, name: str, *, role: str = "link", limit: int = 60, key: str = "Tab") -> None:
+    """Press Tab (or Shift+Tab, for a control above) until the element with this role and
+    accessible name has the focus."""
     target = page.get_by_role(role, name=name, exact=True)
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
         if is_focused_soon(target):
             return
     raise AssertionError(f"never reached the {role} {name!r} with Tab")

@@ -177,6 +177,6 @@ def test_the_report_reads_the_team_once_for_every_step_form(client, alice, proje
     with CaptureQueriesContext(connection) as page:
         assert client.get(url).status_code == 200
     users = [q["sql"] for q in page.captured_queries if 'FROM "auth_user"' in q["sql"]]
-    # The session's user, the team for every step's owner menu, and the team for the review's
-    # people picker: three reads, however many steps (one per step before).
-    assert len(users) == 3
+    # The session's user and the team for every step's owner menu: two reads, however many
+    # steps (one per step before); the review bar reads the team through its memberships.
+    assert len(users) == 2

@@ -167,3 +167,27 @@ def test_a_revision_saved_before_its_context_was_kept_exports_todays_project(
     assert (
         "# Renamed later: Prompting problem" in client.get(f"{base}/decision.md").content.decode()
     )
+
+
+def test_madr_names_every_reviewer_whose_acceptance_counts(client, alice, emily, team, project):
+    from decisions.accounts.services import user_signup
+    from tests.conftest import PASSWORD
+
+    frank = user_signup(username="frank", email="frank@example.com", password=PASSWORD)
+    Membership.objects.create(team=team, user=frank, role="editor")
+    team.required_acceptances = 2
+    team.save()
+    make_example(project)
+    decision = save_decision(project, alice, "prompt")
+    owner, first, second = (
+        Membership.objects.get(user=u, team=team) for u in (alice, emily, frank)
+    )
+    review_move(decision=decision, membership=owner, user=alice, move="propose")
+    review_move(decision=decision, membership=first, user=emily, move="accept")
+    review_move(decision=decision, membership=second, user=frank, move="accept")
+    client.force_login(alice)
+    text = client.get(
+        f"/projects/{project.pk}/decisions/{decision.revision}/decision.md"
+    ).content.decode()
+    assert 'status: "accepted"' in text
+    assert 'decision-makers: ["alice", "emily", "frank"]' in text

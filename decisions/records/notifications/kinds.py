@@ -17,6 +17,12 @@ REVIEW_REJECTED = register_kind("review.rejected", "A revision is rejected")
 REVIEW_CHANGES_REQUESTED = register_kind(
     "review.changes_requested", "Changes are requested on a revision"
 )
+REVIEW_ACCEPTANCE = register_kind(
+    "review.acceptance", "A reviewer accepts a revision that needs more acceptances"
+)
+REVIEW_REMINDER = register_kind(
+    "review.reminder", "A revision has waited for its reviewers longer than the team allows"
+)
 COMMENT_ADDED = register_kind("comment.added", "Someone comments on a revision or an answer")
 COMMENT_MENTION = register_kind("comment.mention", "Someone is @mentioned in a comment")
 STEP_ASSIGNED = register_kind("step.assigned", "A next step is assigned to someone")

@@ -12,12 +12,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--base-url", default="http://127.0.0.1:8000", help="where the share link points"
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="where the share link and the review e-mails' links point",
         )
 
     def handle(self, *args, **options) -> None:
         user, created = load_demo()
-        decisions = load_demo_decisions(user)
+        decisions = load_demo_decisions(user, base_url=options["base_url"])
         self.stdout.write(f"Demo data: {created} project(s) created.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo login: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_second_reviewer'),
-        ('records', '0007_review_event_emailed_at'),
+        ('records', '0008_requested_reviewers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
