@@ -112,6 +112,7 @@ def test_the_worker_retries_a_webhook_when_its_backoff_has_passed(settings, team
         server.server_close()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_db_worker_runs_the_review_reminder_chain(settings, client, project, alice, emily):
     """Proposing queues a reminder for a week later; the worker leaves it until then, runs it
     when it is due (the e-mail goes out) and queues the next one a day later."""

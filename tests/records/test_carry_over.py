@@ -67,7 +67,7 @@ def test_a_rerun_that_changes_an_answer_dismisses_the_acceptance_with_a_note(
     old = Acceptance.objects.get(decision=half_accepted)
     expected = (
         "Dismissed: revision 2 changed the answer to “What goes wrong most often?” from "
-        "“Tone, voice or style is off” to “Facts are missing, outdated or invented” (and 2 "
+        "“Tone, voice or style is off” to “Facts are missing, outdated or invented” (and 3 "
         "more). The acceptance of revision 1 by emily no longer counts."
     )
     assert old.dismissed_note == expected and old.dismissed_at is not None

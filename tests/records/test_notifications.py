@@ -225,7 +225,11 @@ def test_a_notification_is_enqueued_on_the_notifications_queue(
     send(client.post, report(decision, "review/"), {"move": "propose"})
 
     queued = [(result.task.name, result.task.queue_name) for result in default_task_backend.results]
-    assert queued == [("send_notification_email", "notifications")]
+    # Nothing on "default": the e-mail, and the reminder due in a week if nobody reviews.
+    assert queued == [
+        ("remind_reviewers", "notifications"),
+        ("send_notification_email", "notifications"),
+    ]
 
 
 def test_every_e_mail_task_is_on_the_notifications_queue():
@@ -267,9 +271,9 @@ def test_an_e_mail_whose_template_forgets_the_link_gets_it_at_the_end(
 def test_an_unregistered_kind_is_refused(decision, alice):
     from decisions.records.notifications.send import notify
 
-    with pytest.raises(ValueError, match="Unknown notification kind 'review.reminder'"):
+    with pytest.raises(ValueError, match="Unknown notification kind 'review.nudge'"):
         notify(
-            kind="review.reminder",
+            kind="review.nudge",
             decision=decision,
             actor=alice,
             recipients=[],

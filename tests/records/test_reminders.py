@@ -12,7 +12,7 @@ from django.tasks import task_backends
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
-from decisions.records.models import Acceptance, Review, ReviewEvent
+from decisions.records.models import Acceptance, Decision, Review, ReviewEvent
 from decisions.records.reminders import review_remind
 from decisions.records.review import review_move
 from decisions.records.tasks import remind_reviewers
@@ -20,7 +20,12 @@ from tests.conftest import PASSWORD
 from tests.reports.conftest import save_decision
 
 PROPOSED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+DUMMY_TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+        "QUEUES": ["default", "notifications"],
+    }
+}
 
 
 @pytest.fixture
@@ -70,6 +75,7 @@ def test_never_twice_within_a_day(proposed):
 def test_the_teams_wait_is_used(proposed, team):
     team.review_reminder_days = 3
     team.save()
+    proposed = Decision.objects.get(pk=proposed.pk)  # as the reminder task loads it
     assert review_remind(decision=proposed, now=PROPOSED + timedelta(days=3)) is None
     assert review_remind(decision=proposed, now=PROPOSED + timedelta(days=3, seconds=1))
 
@@ -89,7 +95,7 @@ def test_the_reminder_goes_to_those_who_have_not_accepted_with_a_link(
     message = mail.outbox[0]
     assert message.subject == "Email drafter, revision 1: waiting for your review"
     assert "Reminder: proposed " in message.body
-    link = f"http://decisions.test/projects/{proposed.project_id}/decisions/1/#review"
+    link = f"https://decisions.example.com/projects/{proposed.project_id}/decisions/1/#review"
     assert f"Review it: {link}" in message.body
 
 
