@@ -328,14 +328,13 @@ def test_turns_of_one_role_in_a_row_are_joined_where_roles_must_alternate(client
     for _ in range(3):  # Fireworks' minimum
         chat_example(project, input_messages=turns)
     client.force_login(alice)
-    joined = {"role": "user", "content": "Order 1042.\n\nWhere is it?"}
-    assert lines(download(client, project, "together-chat"))[0] == {"messages": [joined, ANSWER]}
     bedrock = lines(download(client, project, "bedrock-conversation"))
     assert bedrock[0]["messages"][0] == {
         "role": "user",
         "content": [{"text": "Order 1042.\n\nWhere is it?"}],
     }
-    # Fireworks, like OpenAI, takes them as they are.
+    # Fireworks, like OpenAI and Together, takes them as they are.
+    assert lines(download(client, project, "together-chat"))[0] == {"messages": [*turns, ANSWER]}
     assert lines(download(client, project, "fireworks-chat"))[0] == {"messages": [*turns, ANSWER]}
 
 

@@ -10,8 +10,9 @@ conversation keeps its own system prompt rather than getting a second one in fro
 What each platform's checker refuses (tests/evidence/validators/ runs them):
 - OpenAI's cookbook checks know the roles system, user, assistant and function only, so a
   tool turn (which also needs the assistant's tool call it answers, not kept here) cannot go.
-- Together's checker wants the roles to alternate after the system turn, as do Bedrock (Nova)
-  and Gemini, which also want the user first: those get consecutive turns of one role merged.
+- Bedrock (Nova) and Gemini want user and assistant to alternate, the user first: those get
+  consecutive turns of one role merged. (Together's SDK asked the same up to its 1.x releases;
+  its checker since, and OpenAI and Fireworks, take the turns as they are.)
 - Preference pairs (OpenAI, Together, Fireworks) need the input to end with the user.
 - Nova refuses text holding the words it uses to mark turns (`User:`, `Assistant:`, ...).
 """
@@ -107,25 +108,10 @@ def openai_chat_record(example: FailedExample, system: str) -> dict:
     return {"messages": [*conversation(example, system), _answer(example.expected_output)]}
 
 
-def together_chat_record(example: FailedExample, system: str) -> dict:
-    system_turns, chat = _split_system(conversation(example, system))
-    head = [{"role": "system", "content": "\n\n".join(system_turns)}] if system_turns else []
-    return {"messages": [*head, *merged(chat), _answer(example.expected_output)]}
-
-
 def preference_record(example: FailedExample, system: str) -> dict:
-    """OpenAI's preference (DPO) line, which Fireworks reads as it is."""
-    return _preference(conversation(example, system), example)
-
-
-def together_preference_record(example: FailedExample, system: str) -> dict:
-    """The same line with the input's roles alternating, as Together's checker wants."""
-    return _preference(together_chat_record(example, system)["messages"][:-1], example)
-
-
-def _preference(turns: list[dict[str, str]], example: FailedExample) -> dict:
+    """OpenAI's preference (DPO) line, which Together and Fireworks read as it is."""
     return {
-        "input": {"messages": turns},
+        "input": {"messages": conversation(example, system)},
         "preferred_output": [_answer(example.expected_output)],
         "non_preferred_output": [_answer(example.bad_output)],
     }
