@@ -127,6 +127,10 @@ class ExampleImport(models.Model):
     # Rows whose input and outputs match an example already in the project are left out.
     skip_existing = models.BooleanField(default=True)
     skipped_count = models.PositiveIntegerField(default=0)
+    # Rows the file marks as passing (promptfoo results, Braintrust scores, LangSmith
+    # feedback) are left out unless the PM asks for them: a passing case is no failure.
+    only_failing = models.BooleanField(default=True)
+    left_out_passing = models.PositiveIntegerField(default=0)
     # The worker running the import holds a lease it renews while it checks rows; one that
     # stops (killed, out of memory) lets it run out, and the import is then marked failed
     # instead of staying "running" forever. `attempt` tells one run's writes from the next's.

@@ -135,7 +135,9 @@ def test_langfuse_items_read_chat_input_and_expected_output(logged_in, project):
     assert example_import.shape == "langfuse"
     run_import(logged_in, project, example_import)
     rows = imported(project)
-    assert rows[0]["input_text"] == "user: Which plan includes SSO?"
+    # One user turn is plain text: what a chat export writes for a plain input.
+    assert rows[0]["input_text"] == "Which plan includes SSO?"
+    assert project.examples.order_by("pk").first().input_messages == []
     assert rows[0]["expected_output"] == "The Business plan."
     assert rows[0]["bad_output"] == "All plans include SSO."
     assert [r["failure_type"] for r in rows] == ["facts", "behavior"]
@@ -146,9 +148,11 @@ def test_promptfoo_tests_join_the_variable_columns(logged_in, project):
     example_import = ExampleImport.objects.get()
     assert example_import.shape == "promptfoo"
     assert example_import.mapping == {
-        "title": "__description",
-        "input_text": "@vars",
-        "expected_output": "__expected",
+        "title": "title",
+        "input_text": "input",
+        "bad_output": "bad_output",
+        "expected_output": "expected_output",
+        "notes": "notes",
     }
     run_import(logged_in, project, example_import)
     rows = imported(project)
@@ -157,11 +161,15 @@ def test_promptfoo_tests_join_the_variable_columns(logged_in, project):
         rows[0]["input_text"]
         == "question: What does the Pro plan cost?\ncontext: Pricing page 2026"
     )
-    assert rows[0]["expected_output"] == "contains: $49"
+    # "contains: $49" is a check promptfoo runs, not the answer it expects.
+    assert rows[0]["expected_output"] == ""
+    assert rows[0]["notes"] == "promptfoo assertions: contains: $49"
     assert (
         rows[1]["input_text"]
         == "question: Is there a free trial?\ncontext: Trial: 14 days, no card"
     )
+    assert rows[1]["expected_output"] == "14 days"
+    assert rows[1]["notes"] == ""
 
 
 def test_openai_evals_samples_render_messages_and_ideal_answers(logged_in, project):

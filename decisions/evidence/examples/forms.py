@@ -53,6 +53,11 @@ class ExampleForm(VersionedForm):
         super().__init__(*args, auto_id=f"id_{prefix_id}%s" if prefix_id else "id_%s", **kwargs)
         # Blank only for imported dataset items; a typed example is a failure, so it has one.
         self.fields["bad_output"].required = True
+        if self.instance.input_messages:
+            # A conversation stays turns: typed over as one text it would lose its roles, and
+            # the chat exports would write it as one user turn. The page shows the turns.
+            self.fields["input_text"].disabled = True
+            self.fields["input_text"].widget = forms.HiddenInput()
 
     def clean_techniques_tried(self) -> list[str]:
         return in_vocabulary_order(self.cleaned_data["techniques_tried"])

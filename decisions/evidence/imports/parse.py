@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from decisions.evidence.imports import sources
 from decisions.evidence.models import OUTPUT_MAX, Severity
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.lib.spreadsheet import looks_like_formula, unescape_cell
@@ -22,6 +23,7 @@ from decisions.projects.models import NOTES_MAX, TITLE_MAX
 
 # The pseudo-column for promptfoo's test CSVs, whose input is every variable column.
 ALL_VARIABLES = "@vars"
+PANDAS_INDEX = "(row index)"
 # How many problems a refusal lists before it says "and N more".
 PROBLEMS_SHOWN = 50
 TITLE_FROM_INPUT = 80
@@ -56,6 +58,8 @@ class ParsedFile:
     columns: list[str]
     # (where, record): where is "Row 2" for CSV (the header is row 1), "Line 3" for JSONL.
     records: list[tuple[str, dict]]
+    # The tool whose shape sources.py rewrote into our columns ("" when none did).
+    source: str = ""
 
     @property
     def row_count(self) -> int:
@@ -126,6 +130,7 @@ SHAPE_LABELS = {
     "promptfoo": "promptfoo test cases",
     "openai_evals": "OpenAI evals samples",
     "plain": "Plain columns",
+    **sources.SOURCE_LABELS,
 }
 
 
@@ -230,16 +235,34 @@ def detect_format(filename: str, text: str) -> str:
 def parse_text(text: str, file_format: str, *, max_rows: int | None = None) -> ParsedFile:
     """Records of the file; with `max_rows`, refused at the first record past it."""
     if file_format == "csv":
-        return _parse_csv(text, max_rows)
-    if file_format == "jsonl":
-        return _with_columns("jsonl", _parse_jsonl(text, max_rows))
-    return _with_columns("json", _parse_json_array(text, max_rows))
+        parsed = _parse_csv(text, max_rows)
+    elif file_format == "jsonl":
+        parsed = _with_columns("jsonl", _parse_jsonl(text, max_rows))
+    else:
+        parsed = _with_columns("json", _parse_json_array(text, max_rows))
+    return _in_our_columns(parsed, max_rows)
+
+
+def _in_our_columns(parsed: ParsedFile, max_rows: int | None) -> ParsedFile:
+    """The file rewritten by sources.py when it has a tool's own shape (chat fine-tuning,
+    promptfoo results…). One object of promptfoo results holds many rows, so the limit is
+    checked again on the rows it gives."""
+    found = sources.recognise(parsed.file_format, parsed.columns, parsed.records)
+    if found is None:
+        return parsed
+    if max_rows is not None and len(found.records) > max_rows:
+        raise too_many_rows(max_rows)
+    return ParsedFile(parsed.file_format, found.columns, found.records, source=found.source)
 
 
 def _parse_csv(text: str, max_rows: int | None) -> ParsedFile:
     reader = csv.reader(_lines(text))
     try:
         header = [cell.strip() for cell in next(reader, [])]
+        if len(header) > 1 and not header[0] and all(header[1:]):
+            # pandas' to_csv writes its index as a first column without a name (LangSmith's
+            # get_test_results(...).to_csv() does): named here rather than refused.
+            header[0] = PANDAS_INDEX
         if not any(header):
             raise ImportRefused([Problem("The CSV has no header row naming its columns.")])
         problems = _header_problems(header)
@@ -438,10 +461,11 @@ def _with_columns(file_format: str, records: list[tuple[str, dict]]) -> ParsedFi
 # Recognising the tool ---------------------------------------------------------------------
 
 
-def suggest_mapping(columns: list[str]) -> tuple[str, dict[str, str]]:
-    """(shape, {field: column}) for the tool whose export these columns look like."""
+def suggest_mapping(columns: list[str], source: str = "") -> tuple[str, dict[str, str]]:
+    """(shape, {field: column}) for the tool whose export these columns look like; a file
+    sources.py rewrote (`source`) has our own column names, mapped by name."""
     present = {c.lower(): c for c in columns}
-    shape, mapping = _tool_shape(present)
+    shape, mapping = (source, {}) if source else _tool_shape(present)
     for import_field in FIELDS:
         if import_field.name in mapping:
             continue
@@ -461,13 +485,17 @@ def _tool_shape(present: Mapping[str, str]) -> tuple[str, dict[str, str]]:
         # A LangSmith dataset keeps the reference answer in `outputs`; an experiment keeps
         # the model's answer there and the reference in `reference_outputs`.
         experiment = has("reference_outputs")
-        return "langsmith", {
+        mapping = {
             "input_text": _single_leaf(present, "inputs"),
-            "bad_output": _single_leaf(present, "outputs") if experiment else "",
             "expected_output": _single_leaf(
                 present, "reference_outputs" if experiment else "outputs"
             ),
         }
+        if experiment:
+            mapping["bad_output"] = _single_leaf(present, "outputs")
+        # A dataset leaves the bad output to the synonyms: our own export keeps it in
+        # metadata.bad_output, and without it 116 of 1,000 rows came back with no output.
+        return "langsmith", mapping
     if has("input", "expectedoutput"):
         return "langfuse", {
             "input_text": present["input"],
@@ -541,6 +569,8 @@ def as_text(value) -> str:
     if isinstance(value, dict):
         if "messages" in value and isinstance(value["messages"], list):
             return as_text(value["messages"])
+        if "role" in value and "content" in value:  # one chat message: a trace's output
+            return as_text(value["content"])
         if len(value) == 1 and isinstance(next(iter(value.values())), str):
             return next(iter(value.values()))
     if isinstance(value, list):
@@ -555,7 +585,7 @@ def as_text(value) -> str:
 
 def variables_text(record: Mapping) -> str:
     """promptfoo's input: every variable column, by name when there are several."""
-    variables = [(k, as_text(v)) for k, v in record.items() if not k.startswith("__")]
+    variables = [(k, as_text(v)) for k, v in record.items() if not k.startswith(("__", "@"))]
     if len(variables) == 1:
         return variables[0][1]
     return "\n".join(f"{name}: {value}" for name, value in variables)
@@ -598,6 +628,15 @@ class ImportSettings:
     mapping: Mapping[str, str]
     type_mapping: Mapping[str, str]
     default_failure_type: str
+    # Leave out the rows the file marks as passing (promptfoo results, scores, feedback).
+    only_failing: bool = False
+
+
+def records_to_import(parsed: ParsedFile, only_failing: bool) -> list[tuple[str, dict]]:
+    """The records an import saves: all, or without those the tool judged a pass."""
+    if not only_failing:
+        return parsed.records
+    return [(where, r) for where, r in parsed.records if r.get(sources.PASSED) is not True]
 
 
 def mapping_problems(parsed: ParsedFile, mapping: Mapping[str, str]) -> list[Problem]:
@@ -623,7 +662,8 @@ def convert_rows(
     parsed: ParsedFile, options: ImportSettings, vocabulary: Vocabulary
 ) -> list[ConvertedRow]:
     return [
-        _convert(where, record, parsed, options, vocabulary) for where, record in parsed.records
+        _convert(where, record, parsed, options, vocabulary)
+        for where, record in records_to_import(parsed, options.only_failing)
     ]
 
 
@@ -632,6 +672,12 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
     for import_field in FIELDS:
         column = options.mapping.get(import_field.name, "")
         raw = _raw_value(record, column)
+        if import_field.name == "input_text":
+            try:
+                raw = _chat_input(row, raw)
+            except ValueError as error:
+                row.problems.append(Problem(str(error), where, column))
+                continue
         if parsed.file_format == "csv" and isinstance(raw, str):
             if looks_like_formula(raw):
                 row.problems.append(
@@ -650,6 +696,14 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
             row.problems.append(Problem(str(error), where, column))
     _check_required(row, record, options)
     return row
+
+
+def _chat_input(row: ConvertedRow, raw):
+    """Keeps a conversation's turns (input_messages) beside its readable text."""
+    raw, turns = sources.input_parts(raw)
+    if turns:
+        row.values["input_messages"] = turns
+    return raw
 
 
 def _raw_value(record, column: str):
@@ -733,13 +787,20 @@ def _check_required(row: ConvertedRow, record, options: ImportSettings) -> None:
             Problem("Input is empty.", row.where, options.mapping.get("input_text", ""))
         )
     outputs = (values.get("bad_output", ""), values.get("expected_output", ""))
-    if not any(text.strip() for text in outputs if isinstance(text, str)):
+    has_output = any(text.strip() for text in outputs if isinstance(text, str))
+    if not has_output and not record.get(sources.CHECKS_ONLY):
         row.problems.append(Problem("Bad output and expected output are both empty.", row.where))
     if not values.get("title", "").strip() and values.get("input_text", "").strip():
-        values["title"] = title_from(values["input_text"])
+        values["title"] = title_from(_title_source(values))
         # The title is then the input's own text: a copy that leaves the texts out must
         # leave it out too.
         values["title_derived"] = True
+
+
+def _title_source(values: Mapping) -> str:
+    """A conversation is named by its last user turn (what was asked), not its system turn."""
+    asked = [m["content"] for m in values.get("input_messages", []) if m["role"] == "user"]
+    return asked[-1] if asked and asked[-1].strip() else values["input_text"]
 
 
 def title_from(text: str) -> str:

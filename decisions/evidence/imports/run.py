@@ -43,7 +43,7 @@ def import_create(*, project: Project, user, upload) -> ExampleImport:
         max_rows=settings.IMPORT_MAX_ROWS,
         max_columns=settings.IMPORT_MAX_COLUMNS,
     )
-    shape, mapping = imports.suggest_mapping(parsed.columns)
+    shape, mapping = imports.suggest_mapping(parsed.columns, parsed.source)
     return ExampleImport.objects.create(
         project=project,
         created_by=user,
@@ -70,6 +70,7 @@ def import_settings(example_import: ExampleImport) -> imports.ImportSettings:
         mapping=example_import.mapping,
         type_mapping=example_import.type_mapping,
         default_failure_type=example_import.default_failure_type or default_failure_type(),
+        only_failing=example_import.only_failing,
     )
 
 
@@ -80,6 +81,7 @@ def import_choose(
     type_mapping: Mapping[str, str],
     default_type: str,
     skip_existing: bool = True,
+    only_failing: bool = True,
 ) -> None:
     """Keeps the PM's mapping; refuses it when the import is no longer in its preview."""
     if example_import.status != ImportStatus.PREVIEW:
@@ -88,11 +90,13 @@ def import_choose(
     example_import.type_mapping = dict(type_mapping)
     example_import.default_failure_type = default_type
     example_import.skip_existing = skip_existing
+    example_import.only_failing = only_failing
     ExampleImport.objects.filter(pk=example_import.pk).update(
         mapping=example_import.mapping,
         type_mapping=example_import.type_mapping,
         default_failure_type=default_type,
         skip_existing=skip_existing,
+        only_failing=only_failing,
     )
 
 
@@ -116,7 +120,9 @@ def import_run(*, example_import_id: int) -> str:
             example_import, attempt, ImportStatus.FAILED, problems=[p.to_dict() for p in problems]
         )
         return ImportStatus.FAILED
-    return _save_rows(example_import, attempt, rows)
+    # Rows the file marks as passing, left out by "Only the failing rows".
+    left_out = parsed.row_count - len(rows)
+    return _save_rows(example_import, attempt, rows, left_out_passing=left_out)
 
 
 class LeaseLost(Exception):
@@ -175,7 +181,9 @@ def imports_expire_leases(imports_to_check=None) -> int:
     )
 
 
-def _save_rows(example_import: ExampleImport, attempt: int, rows: list) -> str:
+def _save_rows(
+    example_import: ExampleImport, attempt: int, rows: list, left_out_passing: int = 0
+) -> str:
     """Saves the rows and marks the import done in one transaction, only while this run
     holds the lease: a run that lost it (marked failed, perhaps run again since) saves
     nothing, so no row is saved twice."""
@@ -193,6 +201,7 @@ def _save_rows(example_import: ExampleImport, attempt: int, rows: list) -> str:
             ImportStatus.DONE,
             imported_count=len(new_rows),
             skipped_count=skipped,
+            left_out_passing=left_out_passing,
             content="",
         )
         if not finished:

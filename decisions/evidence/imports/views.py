@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from decisions.accounts.access import Need
 from decisions.evidence.access import get_import
 from decisions.evidence.imports import parse as imports
+from decisions.evidence.imports import sources
 from decisions.evidence.imports.forms import ImportMappingForm, ImportUploadForm, mapping_initial
 from decisions.evidence.imports.run import (
     import_choose,
@@ -115,6 +116,7 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
     if posted:
         mapping = {f.name: posted.get(f"map_{f.name}", "") for f in imports.FIELDS}
     unknown = imports.unknown_failure_types(parsed, mapping, vocabulary)
+    known, passing = sources.pass_counts(parsed.records)
     form = ImportMappingForm(
         posted,
         initial=mapping_initial(example_import, unknown),
@@ -122,6 +124,7 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         unknown_types=unknown,
         allow_variables=example_import.shape == "promptfoo"
         or any(c.startswith("__") for c in parsed.columns),
+        passing=(known, passing) if known else None,
     )
     if posted and form.is_valid():
         try:
@@ -129,7 +132,8 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("projects:import_detail", example_import.project_id, example_import.pk)
-    rows = imports.convert_rows(parsed, import_settings(example_import), vocabulary)
+    options = import_settings(example_import)
+    rows = imports.convert_rows(parsed, options, vocabulary)
     problems = imports.mapping_problems(parsed, example_import.mapping) + imports.all_problems(rows)
     if posted and form.is_valid() and "run" in posted and not problems:
         return _run(request, example_import)
@@ -141,7 +145,8 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
         "project": example_import.project,
         "form": form,
         "rows": rows[:PREVIEW_ROWS],
-        "records": [record for _, record in parsed.records[:PREVIEW_ROWS]],
+        "left_out_passing": passing if options.only_failing else 0,
+        "ready_count": len(rows),
         "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
         "problem_count": len(problems),
         "rows_with_problems": sum(1 for row in rows if row.problems),
@@ -177,6 +182,9 @@ def import_done_message(example_import: ExampleImport) -> str:
     message = f"Imported {count:,} example{pluralize(count)} from “{example_import.filename}”."
     if skipped:
         message += f" Skipped {skipped:,} row{pluralize(skipped)} already in this project."
+    passing = example_import.left_out_passing
+    if passing:
+        message += f" Left out {passing:,} passing row{pluralize(passing)}."
     return message
 
 
