@@ -48,7 +48,10 @@ CONVERSATIONS = [
         {"role": "user", "content": "Two questions:"},
         {"role": "user", "content": "1. Price?\n2. Delivery?"},
     ],
-    [{"role": "user", "content": "Can I return shoes after 5 weeks?"}],
+    [
+        {"role": "system", "content": "Kurz antworten."},
+        {"role": "user", "content": "Kann ich Schuhe nach 5 Wochen zurückgeben?"},
+    ],
     [
         {"role": "system", "content": "Answer with a JSON object."},
         {"role": "user", "content": 'Extract {"city": ...} from: I live in Zürich.'},
