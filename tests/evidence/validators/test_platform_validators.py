@@ -169,3 +169,20 @@ def test_datasets_follow_the_documented_layout(
     records = jsonl(export(client, project, target, part))
     assert len(records) == {"train": 12, "test": 2}[part]
     assert schema_errors(schema, records) == []
+
+
+def test_the_python_checkers_are_live(tmp_path):
+    """Each refuses a line that breaks its rules, so a pass above means something."""
+    tool_turn = {"messages": [{"role": "tool", "content": "{}"}]}
+    assert openai_cookbook.format_errors([tool_turn]) == {
+        "unrecognized_role": 1,
+        "example_missing_assistant_message": 1,
+    }
+    path = tmp_path / "together.jsonl"
+    path.write_text(json.dumps({"messages": [{"role": "narrator", "content": "Hi"}]}) + "\n")
+    assert check_file(path)["is_check_passed"] is False
+    gemini = {"contents": [{"role": "assistant", "parts": [{"text": "Hi"}]}]}
+    assert schema_errors("vertex-gemini-tuning.json", [gemini]) == [
+        "line 1: [{'role': 'assistant', 'parts': [{'text': 'Hi'}]}] is too short",
+        "line 1: 'assistant' is not one of ['user', 'model']",
+    ]
