@@ -63,7 +63,7 @@ def promptfoo_eval(tests_yaml: str, tmp_path: Path) -> list[dict]:
 
 
 def by_prompt(results: list[dict], prompt: str) -> dict[str, dict]:
-    return {r["testCase"]["description"]: r for r in results if r["prompt"]["raw"] == prompt}
+    return {r["testCase"]["description"]: r for r in results if r["prompt"]["label"] == prompt}
 
 
 @pytest.mark.parametrize("part", ["train", "test"])
