@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parents[3]
 VALIDATORS = ROOT / "devtools" / "validators"
 NODE_MODULES = VALIDATORS / "node_modules"
 NOVA_PYTHON = VALIDATORS / ".venv" / "bin" / "python"
+# `make validators` touches these once an install has finished.
+NODE_INSTALLED = NODE_MODULES / ".installed"
+NOVA_INSTALLED = VALIDATORS / ".venv" / ".installed"
 SYSTEM = "You draft replies for Acme's support desk. Be brief."
 
 LONG = "Clause 14.2 (b): " + "the supplier shall indemnify the customer, in full, " * 120

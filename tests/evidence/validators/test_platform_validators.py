@@ -23,7 +23,14 @@ import pytest
 from together.lib.utils.files import check_file
 
 from tests.evidence.validators import openai_cookbook
-from tests.evidence.validators.conftest import NOVA_PYTHON, SYSTEM, export, jsonl, require
+from tests.evidence.validators.conftest import (
+    NOVA_INSTALLED,
+    NOVA_PYTHON,
+    SYSTEM,
+    export,
+    jsonl,
+    require,
+)
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SYSTEMS = pytest.mark.parametrize("system", ["", SYSTEM], ids=["own system only", "typed"])
@@ -114,7 +121,7 @@ def test_vertex_gemini_follows_the_documented_layout_and_turn_order(
 
 
 def nova_errors(text: str, tmp_path: Path) -> dict:
-    require(NOVA_PYTHON, "AWS's Nova checker (amzn-nova-forge)", node=False)
+    require(NOVA_INSTALLED, "AWS's Nova checker (amzn-nova-forge)", node=False)
     path = tmp_path / "bedrock.jsonl"
     path.write_text(text, encoding="utf-8")
     run = subprocess.run(

@@ -24,7 +24,13 @@ from decisions.accounts.models import Membership
 from decisions.projects.models import Project
 from decisions.records.review import review_move
 from tests.conftest import make_example
-from tests.evidence.validators.conftest import NODE_MODULES, VALIDATORS, export, require
+from tests.evidence.validators.conftest import (
+    NODE_INSTALLED,
+    NODE_MODULES,
+    VALIDATORS,
+    export,
+    require,
+)
 from tests.reports.conftest import save_decision
 
 PROMPTFOO = NODE_MODULES / ".bin" / "promptfoo"
@@ -41,7 +47,7 @@ tests: file://tests.yaml
 
 def promptfoo_eval(tests_yaml: str, tmp_path: Path) -> list[dict]:
     """promptfoo's results for our tests file: one per test and prompt."""
-    require(PROMPTFOO, "promptfoo")
+    require(NODE_INSTALLED, "promptfoo")
     (tmp_path / "tests.yaml").write_text(tests_yaml, encoding="utf-8")
     (tmp_path / "promptfooconfig.yaml").write_text(CONFIG, encoding="utf-8")
     env = os.environ | {
@@ -110,11 +116,8 @@ def test_promptfoo_reads_the_experiment_as_literal_text_too(
     }
 
 
-LOG4BRAINS = NODE_MODULES / "@log4brains" / "core"
-
-
 def log4brains_read(records: dict[str, str], tmp_path: Path) -> list[dict]:
-    require(LOG4BRAINS, "@log4brains/core")
+    require(NODE_INSTALLED, "@log4brains/core")
     folder = tmp_path / "docs" / "adr"
     folder.mkdir(parents=True)
     (tmp_path / ".log4brains.yml").write_text(
