@@ -87,7 +87,8 @@ def system_mix(target: Target, examples: Sequence[FailedExample], system: str) -
         return (
             f"{with_system} of these {len(examples)} examples carry a system message and the "
             f"others none; {target.label} needs one on every example or on none. Type the "
-            "system message your feature sends above: it goes to the examples without one."
+            "system message your feature sends on the export page: it goes to the examples "
+            "without one."
         )
     return ""
 
