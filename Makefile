@@ -32,13 +32,15 @@ install-dev: $(VENV)/.installed-dev
 
 # The platforms' own readers, which tests/evidence/validators/ runs over every export (they
 # skip without them, and fail under CI=true): promptfoo and @log4brains/core from npm, pinned
-# by the lock file, and AWS's Nova checker in a venv of its own. promptfoo's SQLite binding is
-# built here from source (its prebuilt download is out of reach), against Debian's Node
-# headers when they are there.
+# by the lock file, and AWS's Nova checker in a venv of its own. promptfoo's optional
+# packages (its many providers' SDKs: 1.2 GB of 1.6) are left out, since the tests run its
+# `echo` provider; its SQLite binding is built here from source (its prebuilt download is out
+# of reach), against Debian's Node headers when they are there.
 VALIDATORS := devtools/validators
 NODE_HEADERS := $(if $(wildcard /usr/include/node/node.h),npm_config_nodedir=/usr)
 $(VALIDATORS)/node_modules/.installed: $(VALIDATORS)/package-lock.json
-	cd $(VALIDATORS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cd $(VALIDATORS) && npm ci --omit=optional --ignore-scripts --no-audit --no-fund \
+		--loglevel=error
 	cd $(VALIDATORS) && $(NODE_HEADERS) npm rebuild better-sqlite3 --loglevel=error
 	touch $@
 

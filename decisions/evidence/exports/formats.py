@@ -101,23 +101,22 @@ def _csv(rows: Iterable[Sequence]) -> str:
     return buffer.getvalue()
 
 
+def csv_row(e: FailedExample) -> tuple:
+    return (
+        e.title,
+        e.failure_type,
+        e.severity,
+        e.input_text,
+        e.bad_output,
+        e.expected_output,
+        ",".join(e.techniques_tried),
+        e.iterations,
+        e.notes,
+    )
+
+
 def write_csv(examples: Sequence[FailedExample], system: str) -> str:
-    header = [CSV_COLUMNS]
-    rows = [
-        (
-            e.title,
-            e.failure_type,
-            e.severity,
-            e.input_text,
-            e.bad_output,
-            e.expected_output,
-            ",".join(e.techniques_tried),
-            e.iterations,
-            e.notes,
-        )
-        for e in examples
-    ]
-    return _csv(header + rows)
+    return _csv([CSV_COLUMNS, *(csv_row(e) for e in examples)])
 
 
 def _metadata(e: FailedExample) -> dict:
