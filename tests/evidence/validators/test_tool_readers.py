@@ -57,13 +57,16 @@ def promptfoo_eval(tests_yaml: str, tmp_path: Path) -> list[dict]:
         "PROMPTFOO_DISABLE_SHARING": "1",
     }
     command = [str(PROMPTFOO), "eval", "-c", "promptfooconfig.yaml", "--no-cache"]
-    subprocess.run(
+    # It exits 100 when a test fails, as the {{input}} prompt's equals checks do by design.
+    run = subprocess.run(
         [*command, "--no-progress-bar", "-o", "results.json"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
+        text=True,
         timeout=300,
     )
+    assert (tmp_path / "results.json").exists(), run.stdout[-2000:] + run.stderr[-2000:]
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     return results["results"]["results"]
 
