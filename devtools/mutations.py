@@ -33,8 +33,10 @@ CONTEXT = "decisions/reports/context.py"
 EVIDENCE = "decisions/flowchart/evidence.py"
 TRIALS = "decisions/flowchart/trials.py"
 AGGREGATE = "decisions/evidence/aggregate.py"
+SOURCES_COMMON = "decisions/evidence/imports/sources/common.py"
 
 IMPORT_LIMITS = "tests/evidence/test_import_boundaries.py"
+IMPORT_SOURCES = "tests/evidence/test_import_sources.py"
 REVIEW_GUARDS = "tests/records/test_review_guards.py"
 STEPS_TRACKING = "tests/records/test_steps_tracking.py"
 SCOPE_CONTEXT = "tests/reports/test_scope_context.py"
@@ -443,6 +445,46 @@ MUTATIONS: tuple[Mutation, ...] = (
         "the mapping of an import that has started is changed",
         (IMPORT_LIMITS,),
         "mapping_of_an_import",
+    ),
+    Mutation(
+        "imports-pass-threshold-exclusive",
+        "imports",
+        SOURCES_COMMON,
+        "return all(v >= PASS_SCORE for v in values)",
+        "return all(v > PASS_SCORE for v in values)",
+        "a score exactly at the pass threshold counts as a failure",
+        (IMPORT_SOURCES,),
+        "threshold or langsmith_experiment_csv",
+    ),
+    Mutation(
+        "imports-only-failing-ignored",
+        "imports",
+        PARSE,
+        "    if not only_failing:\n        return parsed.records",
+        "    if True:\n        return parsed.records",
+        "the rows a file marks as passing are imported though the PM chose only the failing",
+        (IMPORT_SOURCES,),
+        "failing or passing",
+    ),
+    Mutation(
+        "imports-assertion-as-expected",
+        "imports",
+        "decisions/evidence/imports/sources/promptfoo.py",
+        'elif column == "__expected" and not is_assertion(cell):',
+        'elif column == "__expected":',
+        "a promptfoo assertion (contains:, javascript:…) is stored as the expected output",
+        (IMPORT_SOURCES, "tests/evidence/test_import.py"),
+        "assertion or promptfoo_tests",
+    ),
+    Mutation(
+        "imports-chat-flattened",
+        "imports",
+        PARSE,
+        '    if turns:\n        row.values["input_messages"] = turns',
+        '    if False:\n        row.values["input_messages"] = turns',
+        "a conversation is imported as its flattened text only, losing its roles",
+        (IMPORT_SOURCES,),
+        "chat or turns or evals or sharegpt",
     ),
     # Share scopes ----------------------------------------------------------------------------
     Mutation(

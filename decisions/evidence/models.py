@@ -84,6 +84,12 @@ class FailedExample(models.Model):
             return [dict(message) for message in self.input_messages]
         return [{"role": "user", "content": self.input_text}]
 
+    def asked(self) -> str:
+        """What the example asks, for a table's one-line excerpt: a conversation's last user
+        turn (its system turn is usually the same on every row), or the input text."""
+        asked = [m.get("content", "") for m in self.input_messages if m.get("role") == "user"]
+        return asked[-1] if asked and asked[-1].strip() else self.input_text
+
     def technique_labels(self) -> list[str]:
         vocabulary = current_vocabulary()
         return [vocabulary.technique_label(t) for t in self.techniques_tried]

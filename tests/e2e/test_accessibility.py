@@ -17,6 +17,7 @@ from decisions.evidence.models import PromptTrial
 from decisions.reports.models import ShareLink
 from decisions.wizard.models import WizardRun
 from tests.conftest import make_example
+from tests.e2e.test_import_sources_flow import FIXTURES
 from tests.e2e.test_review_flow import logged_in_page
 from tests.reports.conftest import save_decision
 
@@ -75,8 +76,25 @@ def world(alice, bob, project, settings):
         user=alice,
         upload=SimpleUploadedFile("failures.csv", IMPORT_CSV, content_type="text/csv"),
     )
+    # A chat example and a preview that offers only the failing rows (issue 25).
+    chat_example = make_example(
+        project,
+        title="Chat",
+        input_messages=[
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": "Can I return it?"},
+        ],
+    )
+    results = FIXTURES / "promptfoo_results.jsonl"
+    results_preview = import_create(
+        project=project,
+        user=alice,
+        upload=SimpleUploadedFile(results.name, results.read_bytes()),
+    )
     run = WizardRun.objects.create(project=project, created_by=alice)
     return {
+        "chat_example": chat_example,
+        "results_preview": results_preview,
         "project": project,
         "example": example,
         "decision": decision,
@@ -108,6 +126,9 @@ def test_no_serious_or_critical_violation_on_any_page_type(chromium_browser, liv
         f"{base}/examples/{world['example'].pk}/",
         f"{base}/import/",
         f"{base}/imports/{world['preview'].pk}/",
+        f"{base}/imports/{world['results_preview'].pk}/",
+        f"{base}/examples/{world['chat_example'].pk}/",
+        f"{base}/examples/{world['chat_example'].pk}/edit/",
         f"{base}/export/",
         f"{base}/trials/",
         f"/wizard/runs/{run.pk}/q/symptom/",

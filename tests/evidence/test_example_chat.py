@@ -98,3 +98,17 @@ def test_a_plain_example_is_still_edited_as_text(client, alice, project, example
     assert client.post(url, data).status_code == 302
     example.refresh_from_db()
     assert (example.input_text, example.input_messages) == ("A new prompt", [])
+
+
+def test_the_examples_table_shows_what_a_conversation_asks(client, bob, project, chat_example):
+    client.force_login(bob)
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    assert (
+        '<span class="badge text-bg-light">4 turns</span> '
+        "Can I return a kettle &lt;b&gt;after&lt;/b&gt; 40 days?</div>"
+    ) in html
+    assert chat_example.asked() == "Can I return a kettle <b>after</b> 40 days?"
+
+
+def test_a_plain_example_asks_its_input_text(example):
+    assert example.asked() == "Write a follow-up to Dana."

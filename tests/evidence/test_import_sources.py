@@ -542,3 +542,66 @@ def test_bedrock_conversation_lines_read_the_system_list(logged_in, project):
         # "system": [] is no system turn: the input is plain text.
         ([], "Name one moon of Mars.", "Phobos."),
     ]
+
+
+def test_langsmith_messages_in_and_out_keep_turns_and_the_answer(logged_in, project):
+    # The shape LangSmith's upload-experiment examples use: chat inputs, outputs as messages.
+    line = (
+        b'{"inputs": {"messages": [{"role": "system", "content": "Be brief."}, '
+        b'{"role": "user", "content": "Hello, how are you?"}]}, '
+        b'"reference_outputs": {"messages": [{"role": "assistant", "content": "Fine, thanks."}]}, '
+        b'"outputs": {"messages": [{"role": "assistant", "content": "I am an AI and have no '
+        b'feelings, but thank you for asking! How can I help you today?"}]}}\n'
+    )
+    upload(logged_in, project, "ls_messages.jsonl", line)
+    example_import = ExampleImport.objects.get()
+    assert example_import.shape == "langsmith"
+    run_import(logged_in, project, example_import)
+    assert rows(project, "input_messages", "bad_output", "expected_output") == [
+        (
+            [
+                {"role": "system", "content": "Be brief."},
+                {"role": "user", "content": "Hello, how are you?"},
+            ],
+            "I am an AI and have no feelings, but thank you for asking! How can I help you today?",
+            "Fine, thanks.",
+        )
+    ]
+
+
+def test_a_promptfoo_csv_of_two_prompts_is_refused_with_what_to_upload_instead(logged_in, project):
+    content = (
+        b"question,[openai:gpt-4o-mini] v1,Status,Score,Named Scores,Grader Reason,Comment,"
+        b"[openai:gpt-4o] v1,Status,Score,Named Scores,Grader Reason,Comment\n"
+        b"Hi?,Hello,PASS,1.00,,ok,,Hey,PASS,1.00,,ok,\n"
+    )
+    response = upload(logged_in, project, "two.csv", content)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "The header names “Status” twice. promptfoo writes its result columns once per prompt"
+    ) in html
+    assert "import its --output results.json (or .jsonl), which keeps every result apart." in html
+
+
+def test_only_a_member_who_edits_can_change_the_failing_rows_choice(
+    client, alice, bob, charlie, project
+):
+    client.force_login(alice)
+    name = "promptfoo_results.jsonl"
+    upload(client, project, name, (FIXTURES / name).read_bytes())
+    example_import = ExampleImport.objects.get()
+    url = f"/projects/{project.pk}/imports/{example_import.pk}/"
+    data = {"map_input_text": "input", "default_failure_type": "facts"}  # only_failing unticked
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
+    assert client.post(url, data).status_code == 403
+    example_import.refresh_from_db()
+    assert example_import.only_failing is True
+    client.force_login(alice)
+    assert client.post(url, data).status_code == 200
+    example_import.refresh_from_db()
+    assert example_import.only_failing is False

@@ -303,9 +303,25 @@ def _header_problems(header: list[str]) -> list[Problem]:
         if not name:
             problems.append(Problem(f"Column {number} of the header has no name.", row="Row 1"))
         elif name in seen:
-            problems.append(Problem(f"The header names “{name}” twice.", row="Row 1"))
+            problems.append(
+                Problem(f"The header names “{name}” twice.{_twice_hint(name)}", "Row 1")
+            )
         seen.add(name)
     return problems
+
+
+# The columns a promptfoo results CSV repeats for each prompt it compares.
+PROMPTFOO_PER_PROMPT = frozenset({"Status", "Score", "Named Scores", "Grader Reason", "Comment"})
+
+
+def _twice_hint(name: str) -> str:
+    if name not in PROMPTFOO_PER_PROMPT:
+        return ""
+    return (
+        " promptfoo writes its result columns once per prompt, so a CSV of several prompts "
+        "or models names them again: import its --output results.json (or .jsonl), which "
+        "keeps every result apart."
+    )
 
 
 # JSON nested deeper than this is refused: no export we read goes past a handful of levels,
@@ -574,6 +590,9 @@ def as_text(value) -> str:
         if len(value) == 1 and isinstance(next(iter(value.values())), str):
             return next(iter(value.values()))
     if isinstance(value, list):
+        if value and all(isinstance(i, dict) and i.get("role") == "assistant" for i in value):
+            # An output as messages ({"messages": [{"role": "assistant", …}]}): the answer.
+            return "\n\n".join(as_text(item.get("content")) for item in value)
         if all(isinstance(item, dict) and "content" in item for item in value):
             return "\n\n".join(
                 f"{m.get('role', 'message')}: {as_text(m['content'])}" for m in value
