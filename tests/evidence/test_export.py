@@ -382,6 +382,13 @@ def test_bedrock_wants_a_system_message_on_every_example_or_none(client, alice, 
         "conversation fine-tuning (JSONL) needs one on every example or on none."
         in response.content.decode()
     )
+    page = client.get(f"/projects/{project.pk}/export/").content.decode()
+    assert (
+        '<div class="text-danger" data-system-problem>1 of these 2 examples carry a system '
+        "message and the others none;" in page
+    )
+    typed = client.get(f"/projects/{project.pk}/export/", {"system": "Be brief."}).content
+    assert b"data-system-problem" not in typed
     # Typed on the export page, it goes to the example without one.
     records = lines(download(client, project, "bedrock-conversation", system="Be brief."))
     assert [r["system"] for r in records] == [

@@ -87,8 +87,8 @@ def system_mix(target: Target, examples: Sequence[FailedExample], system: str) -
         return (
             f"{with_system} of these {len(examples)} examples carry a system message and the "
             f"others none; {target.label} needs one on every example or on none. Type the "
-            "system message your feature sends on the export page: it goes to the examples "
-            "without one."
+            "system message your feature sends (System message for chat formats): it goes to "
+            "the examples without one."
         )
     return ""
 
@@ -339,6 +339,7 @@ class ExportPlan:
     training: list[FailedExample]
     held_out: list[FailedExample]
     with_needs: int = 0  # how many have the fields the target needs, held or not
+    system_problem: str = ""  # why the training file cannot be written yet (system_mix)
 
     @property
     def left_out(self) -> int:
@@ -378,4 +379,7 @@ def export_plan(target: Target, examples: Sequence[FailedExample], system: str =
         return ExportPlan(target, training=chosen, held_out=[], **counts)
     training = [e for e in chosen if not e.in_test_set]
     held_out = [e for e in chosen if e.in_test_set]
-    return ExportPlan(target, training=training, held_out=held_out, **counts)
+    problem = system_mix(target, training, system)
+    return ExportPlan(
+        target, training=training, held_out=held_out, system_problem=problem, **counts
+    )
