@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run test test-postgres e2e e2e-repeat lint format migrations-check check-deploy bench \
-	mutate install install-dev clean
+	mutate install install-dev validators clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6.1) and none was found:" \
@@ -29,6 +29,27 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The platforms' own readers, which tests/evidence/validators/ runs over every export (they
+# skip without them, and fail under CI=true): promptfoo and @log4brains/core from npm, pinned
+# by the lock file, and AWS's Nova checker in a venv of its own. promptfoo's optional
+# packages (its many providers' SDKs: 1.2 GB of 1.6) are left out, since the tests run its
+# `echo` provider; its SQLite binding is built here from source (its prebuilt download is out
+# of reach), against Debian's Node headers when they are there.
+VALIDATORS := devtools/validators
+NODE_HEADERS := $(if $(wildcard /usr/include/node/node.h),npm_config_nodedir=/usr)
+$(VALIDATORS)/node_modules/.installed: $(VALIDATORS)/package-lock.json
+	cd $(VALIDATORS) && npm ci --omit=optional --ignore-scripts --no-audit --no-fund \
+		--loglevel=error
+	cd $(VALIDATORS) && $(NODE_HEADERS) npm rebuild better-sqlite3 --loglevel=error
+	touch $@
+
+$(VALIDATORS)/.venv/.installed: $(VALIDATORS)/requirements.txt | $(BIN)/python
+	$(PYTHON) -m venv $(VALIDATORS)/.venv
+	$(VALIDATORS)/.venv/bin/pip install --quiet -r $(VALIDATORS)/requirements.txt
+	touch $@
+
+validators: $(VALIDATORS)/node_modules/.installed $(VALIDATORS)/.venv/.installed
 
 run: install
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
@@ -86,7 +107,7 @@ check-deploy: install
 		$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles $(VALIDATORS)/node_modules $(VALIDATORS)/.venv
 
 # Timings against references measured in the same run, in a throwaway database of 1,000
 # projects; `make bench BENCH_ARGS="--live 20 --seconds 60"` drives concurrent wizard clients

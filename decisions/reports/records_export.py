@@ -1,4 +1,5 @@
-"""A decision revision as files to keep beside the code: JSON, and Markdown in the MADR 4 layout.
+"""A decision revision as files to keep beside the code: JSON, and Markdown in the MADR layout
+with its status and people where log4brains reads them (`metadata_list`).
 
 Both come from the saved revision alone (its snapshot, explanation and examples), so an export
 of an old revision reads as that revision did. People's names come from the review: who saved
@@ -88,8 +89,20 @@ def decision_json(decision: Decision, *, url: str) -> str:
     return json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
-def _yaml_list(values: list[str]) -> str:
-    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+def metadata_list(
+    *, status: str, deciders: list[str], date: str, consulted: list[str], informed: list[str]
+) -> list[str]:
+    """The record's status and people as the list under its title (MADR 2's layout), which is
+    where log4brains reads them: @log4brains/core takes the first list between the title and
+    the first `##` heading, one `Key: value` a line, deciders split at commas. It has no YAML
+    front matter reader: MADR 4's front matter reads there as accepted, decided by no one."""
+    return [
+        f"* Status: {status}",
+        f"* Deciders: {', '.join(deciders)}",
+        f"* Date: {date}",
+        f"* Consulted: {', '.join(consulted)}",
+        f"* Informed: {', '.join(informed)}",
+    ]
 
 
 def _line(text: str) -> str:
@@ -109,15 +122,15 @@ def decision_madr(decision: Decision, *, url: str) -> str:
     evidence = explanation["evidence"]
     labels = snapshot["labels"]
     lines = [
-        "---",
-        f"status: {json.dumps(madr_status)}",
-        f"date: {decision.created_at.date().isoformat()}",
-        f"decision-makers: {_yaml_list(who['decision-makers'])}",
-        f"consulted: {_yaml_list(who['consulted'])}",
-        f"informed: {_yaml_list(who['informed'])}",
-        "---",
-        "",
         f"# {_line(project['name'])}: {outcome['verdict']}",
+        "",
+        *metadata_list(
+            status=madr_status,
+            deciders=who["decision-makers"],
+            date=decision.created_at.date().isoformat(),
+            consulted=who["consulted"],
+            informed=who["informed"],
+        ),
         "",
         "## Context and Problem Statement",
         "",

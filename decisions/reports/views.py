@@ -353,7 +353,8 @@ def shared_pdf(request, link: ShareLink) -> HttpResponse:
 def decision_export(
     request: HtmxHttpRequest, project_id: int, revision: int, file_format: str
 ) -> HttpResponse:
-    """The revision as JSON or as a MADR 4 Markdown record, to keep beside the code."""
+    """The revision as JSON or as a MADR Markdown record (log4brains reads its status and
+    deciders), to keep beside the code."""
     decision, _ = get_decision(request.user, project_id, revision, Need.READ)
     url = request.build_absolute_uri(
         reverse("reports:report", kwargs={"project_id": project_id, "revision": revision})

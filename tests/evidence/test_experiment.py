@@ -74,8 +74,16 @@ def test_every_value_is_data_and_the_only_templates_are_ours(client, alice, proj
         f"example-{plain.pk}",
     ]
     first = tests[0]
-    assert first["vars"] == {"input": HOSTILE["input_text"], "expected": HOSTILE["expected_output"]}
-    assert first["assert"] == [{"type": "equals", "value": "{{expected}}"}]
+    # Nunjucks prints each tag opener as a string (promptfoo renders vars and assertion values
+    # as templates); tests/evidence/validators/test_promptfoo.py runs promptfoo on this.
+    assert first["vars"] == {
+        "input": 'Dear {{ "{{" }}name}}, {{ "{%" }} raw {{ "%}" }}see clause \'x\''
+        '{{ "{%" }} endraw {{ "%}" }} javascript:alert(1)',
+        "expected": "python: print('flag') # file://etc/passwd",
+    }
+    assert first["assert"] == [
+        {"type": "equals", "value": "python: print('flag') # file://etc/passwd"}
+    ]
     assert first["metadata"] == {"group": "Tone or style"}
     assert "Kept out" not in json.dumps(tests)  # a training example never goes in
 
@@ -177,7 +185,8 @@ def test_a_grader_judges_each_case_against_its_expected_output_by_default(
     assert tests[0]["assert"] == [
         {
             "type": "llm-rubric",
-            "value": "The output says what this expected answer says, in any words: {{expected}}",
+            "value": "The output says what this expected answer says, in any words: "
+            "python: print('flag') # file://etc/passwd",
         }
     ]
     assert ExperimentForm().fields["assertion"].initial == "llm-rubric"

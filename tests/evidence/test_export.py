@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from decisions.evidence import services
@@ -88,8 +89,8 @@ def test_bedrock_conversation_lines(client, alice, project, examples):
     records = lines(download(client, project, "bedrock-conversation"))
     assert len(records) == 12
     for record in records:
+        assert list(record) == ["schemaVersion", "messages"]  # no "system": [] (AWS refuses it)
         assert record["schemaVersion"] == "bedrock-conversation-2024"
-        assert record["system"] == []
         assert [m["role"] for m in record["messages"]] == ["user", "assistant"]
         assert all(list(m["content"][0]) == ["text"] for m in record["messages"])
 
@@ -107,12 +108,28 @@ def test_langsmith_and_braintrust_datasets_take_every_example(client, alice, pro
     assert braintrust[0]["tags"] == ["tone"]
 
 
-def test_promptfoo_csv_has_the_input_variable_and_expected(client, alice, project, examples):
+def test_promptfoo_tests_have_the_input_variable_and_an_equals_check(
+    client, alice, project, examples
+):
     client.force_login(alice)
-    rows = list(csv.reader(io.StringIO(download(client, project, "promptfoo").content.decode())))
-    assert rows[0] == ["input", "__expected", "__description"]
-    assert rows[1] == ["Question 0", "Answer 0", "Case 0"]
-    assert len(rows) == 16
+    response = download(client, project, "promptfoo")
+    assert response["Content-Type"] == "application/yaml; charset=utf-8"
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="email-drafter-promptfoo-train.yaml"'
+    )
+    tests = yaml.safe_load(response.content.decode())
+    assert len(tests) == 15
+    assert tests[0] == {
+        "description": "Case 0",
+        "vars": {"input": "Question 0", "expected": "Answer 0"},
+        "assert": [{"type": "equals", "value": "Answer 0"}],
+    }
+    # Without an expected output there is nothing to check against.
+    assert tests[12] == {
+        "description": "Open 0",
+        "vars": {"input": "Write a follow-up to Dana.", "expected": ""},
+    }
 
 
 def test_csv_escapes_cells_a_spreadsheet_would_run(client, alice, project):
@@ -229,3 +246,170 @@ def test_csv_export_imports_back_byte_identical(client, alice, project):
     back = project.examples.get()
     assert {name: getattr(back, name) for name in texts} == texts
     assert back.failure_type == "facts"
+
+
+CONVERSATION = [
+    {"role": "system", "content": "You answer for Acme's support desk."},
+    {"role": "user", "content": "Where is my order 1042?"},
+    {"role": "assistant", "content": "It left our warehouse on Monday."},
+    {"role": "user", "content": "And when will it arrive?"},
+]
+
+
+READABLE = "system: You answer for Acme's support desk.\n\nuser: Where is my order 1042?"
+
+
+def chat_example(project, **fields):
+    values = {
+        "title": "Invents a date",
+        "input_text": READABLE,
+        "input_messages": CONVERSATION,
+        "expected_output": "By Thursday, 4 December.",
+        "bad_output": "Tomorrow for sure!",
+    }
+    return make_example(project, **(values | fields))
+
+
+def test_a_conversation_is_written_as_its_turns_in_every_chat_format(client, alice, project):
+    for _ in range(10):  # OpenAI's minimum
+        chat_example(project)
+    client.force_login(alice)
+    # The export's system message is for examples without one: this one keeps its own.
+    openai = lines(download(client, project, "openai-chat", system="Be brief."))
+    assert openai[0] == {"messages": [*CONVERSATION, ANSWER]}
+    assert lines(download(client, project, "fireworks-chat")) == openai
+    assert lines(download(client, project, "together-chat")) == openai
+    preference = lines(download(client, project, "openai-preference"))
+    assert preference[0] == {
+        "input": {"messages": CONVERSATION},
+        "preferred_output": [ANSWER],
+        "non_preferred_output": [{"role": "assistant", "content": "Tomorrow for sure!"}],
+    }
+    assert lines(download(client, project, "fireworks-preference")) == preference
+    assert lines(download(client, project, "together-preference")) == preference
+
+
+def test_bedrock_and_gemini_put_the_system_message_apart(client, alice, project):
+    chat_example(project)
+    client.force_login(alice)
+    assert lines(download(client, project, "bedrock-conversation")) == [
+        {
+            "schemaVersion": "bedrock-conversation-2024",
+            "system": [{"text": "You answer for Acme's support desk."}],
+            "messages": [
+                {"role": "user", "content": [{"text": "Where is my order 1042?"}]},
+                {"role": "assistant", "content": [{"text": "It left our warehouse on Monday."}]},
+                {"role": "user", "content": [{"text": "And when will it arrive?"}]},
+                {"role": "assistant", "content": [{"text": "By Thursday, 4 December."}]},
+            ],
+        }
+    ]
+    assert lines(download(client, project, "vertex-gemini")) == [
+        {
+            "systemInstruction": {
+                "role": "system",
+                "parts": [{"text": "You answer for Acme's support desk."}],
+            },
+            "contents": [
+                {"role": "user", "parts": [{"text": "Where is my order 1042?"}]},
+                {"role": "model", "parts": [{"text": "It left our warehouse on Monday."}]},
+                {"role": "user", "parts": [{"text": "And when will it arrive?"}]},
+                {"role": "model", "parts": [{"text": "By Thursday, 4 December."}]},
+            ],
+        }
+    ]
+
+
+def test_turns_of_one_role_in_a_row_are_joined_where_roles_must_alternate(client, alice, project):
+    turns = [
+        {"role": "user", "content": "Order 1042."},
+        {"role": "user", "content": "Where is it?"},
+    ]
+    for _ in range(3):  # Fireworks' minimum
+        chat_example(project, input_messages=turns)
+    client.force_login(alice)
+    bedrock = lines(download(client, project, "bedrock-conversation"))
+    assert bedrock[0]["messages"][0] == {
+        "role": "user",
+        "content": [{"text": "Order 1042.\n\nWhere is it?"}],
+    }
+    # Fireworks, like OpenAI and Together, takes them as they are.
+    assert lines(download(client, project, "together-chat"))[0] == {"messages": [*turns, ANSWER]}
+    assert lines(download(client, project, "fireworks-chat"))[0] == {"messages": [*turns, ANSWER]}
+
+
+def test_a_conversation_a_format_cannot_hold_is_left_out_with_the_reason(client, alice, project):
+    chat_example(
+        project,
+        title="Tool turn",
+        input_messages=[
+            {"role": "user", "content": "Weather in Oslo?"},
+            {"role": "tool", "content": '{"temp": 3}'},
+        ],
+    )
+    chat_example(project, title="Ends with the assistant", input_messages=CONVERSATION[:3])
+    chat_example(
+        project,
+        title="Reserved word",
+        input_messages=[{"role": "user", "content": "User: where is my order?"}],
+    )
+    chat_example(project, title="Fine")
+    client.force_login(alice)
+    html = client.get(f"/projects/{project.pk}/export/").content.decode()
+    assert (
+        "<span data-usable>1</span> of 4; <span data-left-out>3</span> left out: a tool turn, "
+        "or an input that does not start and end with the user, or a word Nova reserves." in html
+    )
+    assert (
+        "<span data-usable>2</span> of 4; <span data-left-out>2</span> left out: a tool turn, "
+        "or an input that does not end with the user." in html
+    )
+    records = lines(download(client, project, "together-chat"))
+    assert [r["messages"][-2]["content"] for r in records] == [
+        "User: where is my order?",
+        "And when will it arrive?",
+    ]
+
+
+def test_bedrock_wants_a_system_message_on_every_example_or_none(client, alice, project):
+    chat_example(project)
+    make_example(project, title="Plain")
+    client.force_login(alice)
+    response = download(client, project, "bedrock-conversation")
+    assert response.status_code == 422
+    assert (
+        "1 of these 2 examples carry a system message and the others none; Amazon Bedrock "
+        "conversation fine-tuning (JSONL) needs one on every example or on none."
+        in response.content.decode()
+    )
+    page = client.get(f"/projects/{project.pk}/export/").content.decode()
+    assert (
+        '<div class="text-danger" data-system-problem>1 of these 2 examples carry a system '
+        "message and the others none;" in page
+    )
+    typed = client.get(f"/projects/{project.pk}/export/", {"system": "Be brief."}).content
+    assert b"data-system-problem" not in typed
+    # Typed on the export page, it goes to the example without one.
+    records = lines(download(client, project, "bedrock-conversation", system="Be brief."))
+    assert [r["system"] for r in records] == [
+        [{"text": "You answer for Acme's support desk."}],
+        [{"text": "Be brief."}],
+    ]
+
+
+def test_dataset_formats_keep_the_conversation_beside_the_text(client, alice, project):
+    chat_example(project)
+    make_example(project, title="Plain", input_text="Hello")
+    client.force_login(alice)
+    langsmith = lines(download(client, project, "langsmith"))
+    assert langsmith[0]["inputs"] == {
+        "input": READABLE,
+        "messages": CONVERSATION,
+    }
+    assert langsmith[1]["inputs"] == {"input": "Hello"}
+    braintrust = lines(download(client, project, "braintrust"))
+    assert braintrust[0]["input"]["messages"] == CONVERSATION
+    assert braintrust[1]["input"] == "Hello"
+
+
+ANSWER = {"role": "assistant", "content": "By Thursday, 4 December."}

@@ -1,5 +1,6 @@
-"""Decision records to keep beside the code: JSON with the flowchart's ids, and MADR 4 Markdown
-for every outcome, with front matter, the six sections and the people from the review."""
+"""Decision records to keep beside the code: JSON with the flowchart's ids, and MADR Markdown
+for every outcome, with the status and people under the title (where log4brains reads them),
+the sections and the people from the review."""
 
 from __future__ import annotations
 
@@ -38,14 +39,16 @@ def test_madr_record_for_every_outcome(client, alice, project, outcome):
         f'attachment; filename="email-drafter-decision-{decision.revision}.md"'
     )
     text = response.content.decode()
-    front, body = text.split("---\n")[1], text.split("---\n", 2)[2]
-    assert front.splitlines() == [
-        'status: "proposed"',
-        f"date: {decision.created_at.date().isoformat()}",
-        'decision-makers: ["alice"]',
-        "consulted: []",
-        "informed: []",
+    head, body = text.split("\n\n## Context and Problem Statement")
+    assert head.splitlines()[1:] == [
+        "",
+        "* Status: proposed",
+        "* Deciders: alice",
+        f"* Date: {decision.created_at.date().isoformat()}",
+        "* Consulted: ",
+        "* Informed: ",
     ]
+    body = "## Context and Problem Statement" + body
     positions = [body.index(section) for section in MADR_SECTIONS]
     assert positions == sorted(positions)
     label = decision.snapshot["outcome"]["label"]
@@ -68,10 +71,8 @@ def test_madr_names_who_decided_was_consulted_and_informed(client, alice, bob, e
     text = client.get(
         f"/projects/{project.pk}/decisions/{decision.revision}/decision.md"
     ).content.decode()
-    assert 'status: "accepted"' in text
-    assert 'decision-makers: ["alice", "emily"]' in text
-    assert 'consulted: ["bob"]' in text
-    assert 'informed: ["bob"]' in text
+    assert "\n* Status: accepted\n* Deciders: alice, emily\n" in text
+    assert "\n* Consulted: bob\n* Informed: bob\n" in text
 
 
 def test_json_record_keeps_the_flowchart_ids(client, alice, project):
@@ -90,7 +91,7 @@ def test_json_record_keeps_the_flowchart_ids(client, alice, project):
     assert record["url"] == f"http://testserver/projects/{project.pk}/decisions/1/"
 
 
-def test_user_text_cannot_break_the_markdown_front_matter(client, alice, project):
+def test_user_text_cannot_break_the_record_metadata(client, alice, project):
     project.name = "Bot\n---\nstatus: accepted"
     project.save()
     make_example(project)
@@ -99,8 +100,10 @@ def test_user_text_cannot_break_the_markdown_front_matter(client, alice, project
     text = client.get(
         f"/projects/{project.pk}/decisions/{decision.revision}/decision.md"
     ).content.decode()
-    assert text.count("\n---\n") == 1
-    assert "# Bot --- status: accepted: Prompting problem" in text
+    assert "\n---\n" not in text
+    assert text.startswith(
+        "# Bot --- status: accepted: Prompting problem: engineer the prompt\n\n* Status: proposed\n"
+    )
 
 
 def test_report_shows_readiness_as_it_was_when_saved(client, alice, project):

@@ -6,27 +6,32 @@ judged as the PM chooses (a grader model, "contains" or an exact match).
 back as trials, one per model, with each case's group kept (trials/parse.py).
 
 Every value from the project travels as data: each test holds its input and expected output
-in `vars`, and the only templates are ours (`{{input}}` in the prompt, `{{expected}}` in the
-one assertion), so nothing a customer wrote is read as a template or as an assertion. Every
-string is written as a JSON string, which YAML reads as the same double-quoted text.
+in `vars`, made literal for promptfoo's Nunjucks (exports/promptfoo.py), and the assertion
+carries the expected output written out in the same way, since promptfoo renders an
+assertion's value once and does not render the vars it inserts. The only template that is
+ours is `{{input}}` in the prompt, so nothing a customer wrote is read as a template, a file
+to load or an assertion.
 """
 
 from __future__ import annotations
 
 import io
-import json
 import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from decisions.evidence.exports.promptfoo import nunjucks_literal, yaml_text
 from decisions.evidence.models import FailedExample
 
 INPUT_VARIABLE = "{{input}}"
+# Where the expected output goes in an assertion's text; written out there, not as a template.
+EXPECTED_VARIABLE = "{{expected}}"
 # {{input}} as promptfoo's Nunjucks reads it, spaces allowed; any other tag is refused.
 INPUT_TAG = re.compile(r"\{\{\s*input\s*\}\}")
 OTHER_TAG = re.compile(r"\{\{|\{%|\{#")
-# How each case is judged against its expected output: the value is ours, the text a var.
+# How each case is judged against its expected output: the wording is ours, and the expected
+# output is written into it where {{expected}} stands.
 ASSERTIONS = {
     "llm-rubric": (
         "A grader model judges it against the expected output (needs a grader: OpenAI by "
@@ -58,9 +63,7 @@ def case_id(example: FailedExample) -> str:
     return f"example-{example.pk}"
 
 
-def _text(value: str) -> str:
-    """A YAML scalar holding exactly `value`: a JSON string is a YAML double-quoted scalar."""
-    return json.dumps(value, ensure_ascii=False)
+_text = yaml_text
 
 
 def config_yaml(experiment: Experiment) -> str:
@@ -85,14 +88,15 @@ def tests_yaml(examples: Sequence[FailedExample], assertion: str = "llm-rubric")
     _, value = ASSERTIONS[assertion]
     lines = []
     for example in examples:
+        expected = nunjucks_literal(example.expected_output)
         lines += [
             f"- description: {_text(case_id(example))}",
             "  vars:",
-            f"    input: {_text(example.input_text)}",
-            f"    expected: {_text(example.expected_output)}",
+            f"    input: {_text(nunjucks_literal(example.input_text))}",
+            f"    expected: {_text(expected)}",
             "  assert:",
             f"    - type: {assertion}",
-            f"      value: {_text(value)}",
+            f"      value: {_text(value.replace(EXPECTED_VARIABLE, expected))}",
             "  metadata:",
             f"    group: {_text(example.failure_type_short())}",
         ]

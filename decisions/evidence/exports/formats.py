@@ -15,6 +15,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from decisions.evidence.exports import chat
+from decisions.evidence.exports.promptfoo import write_promptfoo_tests
 from decisions.evidence.models import FailedExample
 from decisions.lib.spreadsheet import escape_cell
 
@@ -39,6 +41,14 @@ BACKUP = "backup"  # every example, to edit in a spreadsheet and import back
 PARTS = {TRAINING: ("train",), DATASET: ("test", "train"), BACKUP: ("all",)}
 
 
+# One example as one record of a JSONL format, given the export's system message.
+Record = Callable[[FailedExample, str], dict]
+
+
+def _any(example: FailedExample, system: str) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Target:
     slug: str
@@ -51,6 +61,12 @@ class Target:
     note: str
     write: Callable[[Sequence[FailedExample], str], str]
     kind: str = TRAINING
+    record: Record | None = None  # one example's record, for JSONL formats
+    # Which conversations the format can hold (chat.py), and how the page says why not.
+    holds: Callable[[FailedExample, str], bool] = _any
+    unheld: str = ""
+    # The format wants a system message on every record or on none (Bedrock, for Nova).
+    system_on_all_or_none: bool = False
     # The vendor facts row (provider, and a word of its offering) this file is for: the export
     # page shows that row's status, minimum and deadline from the definition, as checked.
     vendor: tuple[str, str] | None = None
@@ -60,8 +76,24 @@ class Target:
         return PARTS[self.kind]
 
 
-def usable(target: Target, examples: Iterable[FailedExample]) -> list[FailedExample]:
-    return [e for e in examples if all(getattr(e, name).strip() for name in target.needs)]
+def has_needs(target: Target, example: FailedExample) -> bool:
+    return all(getattr(example, name).strip() for name in target.needs)
+
+
+def system_mix(target: Target, examples: Sequence[FailedExample], system: str) -> str:
+    """Why the file cannot be written as it stands, or "": Nova's checker refuses a file where
+    some records have a system message and others have none."""
+    if not target.system_on_all_or_none:
+        return ""
+    with_system = sum(1 for e in examples if chat.has_system(e, system))
+    if 0 < with_system < len(examples):
+        return (
+            f"{with_system} of these {len(examples)} examples carry a system message and the "
+            f"others none; {target.label} needs one on every example or on none. Type the "
+            "system message your feature sends (System message for chat formats): it goes to "
+            "the examples without one."
+        )
+    return ""
 
 
 def _csv(rows: Iterable[Sequence]) -> str:
@@ -72,90 +104,22 @@ def _csv(rows: Iterable[Sequence]) -> str:
     return buffer.getvalue()
 
 
-def _jsonl(records: Iterable[dict]) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+def csv_row(e: FailedExample) -> tuple:
+    return (
+        e.title,
+        e.failure_type,
+        e.severity,
+        e.input_text,
+        e.bad_output,
+        e.expected_output,
+        ",".join(e.techniques_tried),
+        e.iterations,
+        e.notes,
+    )
 
 
 def write_csv(examples: Sequence[FailedExample], system: str) -> str:
-    header = [CSV_COLUMNS]
-    rows = [
-        (
-            e.title,
-            e.failure_type,
-            e.severity,
-            e.input_text,
-            e.bad_output,
-            e.expected_output,
-            ",".join(e.techniques_tried),
-            e.iterations,
-            e.notes,
-        )
-        for e in examples
-    ]
-    return _csv(header + rows)
-
-
-def _system(system: str) -> list[dict]:
-    return [{"role": "system", "content": system}] if system.strip() else []
-
-
-def write_openai_chat(examples: Sequence[FailedExample], system: str) -> str:
-    return _jsonl(
-        {
-            "messages": [
-                *_system(system),
-                {"role": "user", "content": e.input_text},
-                {"role": "assistant", "content": e.expected_output},
-            ]
-        }
-        for e in examples
-    )
-
-
-def write_preference(examples: Sequence[FailedExample], system: str) -> str:
-    return _jsonl(
-        {
-            "input": {"messages": [*_system(system), {"role": "user", "content": e.input_text}]},
-            "preferred_output": [{"role": "assistant", "content": e.expected_output}],
-            "non_preferred_output": [{"role": "assistant", "content": e.bad_output}],
-        }
-        for e in examples
-    )
-
-
-def write_vertex(examples: Sequence[FailedExample], system: str) -> str:
-    def record(e: FailedExample) -> dict:
-        contents = [
-            {"role": "user", "parts": [{"text": e.input_text}]},
-            {"role": "model", "parts": [{"text": e.expected_output}]},
-        ]
-        if not system.strip():
-            return {"contents": contents}
-        return {
-            "systemInstruction": {"role": "system", "parts": [{"text": system}]},
-            "contents": contents,
-        }
-
-    return _jsonl(record(e) for e in examples)
-
-
-def write_bedrock(examples: Sequence[FailedExample], system: str) -> str:
-    def record(e: FailedExample) -> dict:
-        return {
-            "schemaVersion": "bedrock-conversation-2024",
-            "system": [{"text": system}] if system.strip() else [],
-            "messages": [
-                {"role": "user", "content": [{"text": e.input_text}]},
-                {"role": "assistant", "content": [{"text": e.expected_output}]},
-            ],
-        }
-
-    return _jsonl(record(e) for e in examples)
-
-
-def write_promptfoo(examples: Sequence[FailedExample], system: str) -> str:
-    header = [("input", "__expected", "__description")]
-    return _csv(header + [(e.input_text, e.expected_output, e.title) for e in examples])
+    return _csv([CSV_COLUMNS, *(csv_row(e) for e in examples)])
 
 
 def _metadata(e: FailedExample) -> dict:
@@ -170,31 +134,70 @@ def _metadata(e: FailedExample) -> dict:
     }
 
 
-def write_langsmith(examples: Sequence[FailedExample], system: str) -> str:
-    return _jsonl(
-        {
-            "inputs": {"input": e.input_text},
-            "outputs": {"output": e.expected_output},
-            "metadata": _metadata(e),
-        }
-        for e in examples
-    )
+def _input(e: FailedExample) -> dict:
+    """A dataset item's input: the text, and the turns when the example is a conversation."""
+    if e.input_messages:
+        return {"input": e.input_text, "messages": chat.conversation(e, "")}
+    return {"input": e.input_text}
 
 
-def write_braintrust(examples: Sequence[FailedExample], system: str) -> str:
-    return _jsonl(
-        {
-            "input": e.input_text,
-            "expected": e.expected_output,
-            "metadata": _metadata(e),
-            "tags": [e.failure_type],
-        }
-        for e in examples
-    )
+def langsmith_record(e: FailedExample, system: str) -> dict:
+    return {"inputs": _input(e), "outputs": {"output": e.expected_output}, "metadata": _metadata(e)}
+
+
+def braintrust_record(e: FailedExample, system: str) -> dict:
+    return {
+        "input": _input(e) if e.input_messages else e.input_text,
+        "expected": e.expected_output,
+        "metadata": _metadata(e),
+        "tags": [e.failure_type],
+    }
+
+
+def jsonl_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def jsonl_writer(record: Record) -> Callable[[Sequence[FailedExample], str], str]:
+    def write(examples: Sequence[FailedExample], system: str) -> str:
+        return "".join(jsonl_line(record(e, system)) for e in examples)
+
+    return write
 
 
 JSONL = "application/jsonl; charset=utf-8"
 CSV = "text/csv; charset=utf-8"
+YAML = "application/yaml; charset=utf-8"
+TRAINING_CHAT_UNHELD = "a tool turn, or an input that does not end with the user"
+ALTERNATING_UNHELD = "a tool turn, or an input that does not start and end with the user"
+
+
+def _training(slug, label, minimum, recommended, note, record, holds, unheld, **options):
+    return Target(
+        slug,
+        label,
+        "jsonl",
+        JSONL,
+        options.pop("needs", ("expected_output",)),
+        minimum,
+        recommended,
+        note,
+        jsonl_writer(record),
+        TRAINING,
+        record,
+        holds,
+        unheld,
+        **options,
+    )
+
+
+def _dataset(slug, label, note, record):
+    return Target(
+        slug, label, "jsonl", JSONL, (), 1, 1, note, jsonl_writer(record), DATASET, record
+    )
+
+
+PAIR = ("expected_output", "bad_output")
 TARGETS = {
     target.slug: target
     for target in (
@@ -211,91 +214,127 @@ TARGETS = {
             write_csv,
             BACKUP,
         ),
-        Target(
+        _training(
             "openai-chat",
             "OpenAI chat fine-tuning (JSONL)",
-            "jsonl",
-            JSONL,
-            ("expected_output",),
             10,
             50,
-            "One chat per example: system, user, assistant (the expected output).",
-            write_openai_chat,
+            "OpenAI refuses fewer than 10 examples and suggests starting with 50 to 100.",
+            chat.openai_chat_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
             vendor=("OpenAI", "fine-tuning"),
         ),
-        Target(
+        _training(
             "openai-preference",
             "OpenAI preference pairs, DPO (JSONL)",
-            "jsonl",
-            JSONL,
-            ("expected_output", "bad_output"),
             10,
             50,
             "The expected output is preferred over the bad one; both must be recorded.",
-            write_preference,
+            chat.preference_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
+            needs=PAIR,
             vendor=("OpenAI", "fine-tuning"),
         ),
-        Target(
+        _training(
             "vertex-gemini",
             "Vertex AI Gemini supervised tuning (JSONL)",
-            "jsonl",
-            JSONL,
-            ("expected_output",),
             1,
             100,
-            "Gemini's contents format: the input as the user, the expected output as the model.",
-            write_vertex,
+            "Google recommends starting with 100 examples. Turns of one role in a row are "
+            "joined, since Gemini wants user and model to alternate.",
+            chat.vertex_record,
+            chat.holds_alternating,
+            ALTERNATING_UNHELD,
             vendor=("Google", "Agent Platform"),
         ),
-        Target(
+        _training(
             "bedrock-conversation",
             "Amazon Bedrock conversation fine-tuning (JSONL)",
-            "jsonl",
-            JSONL,
-            ("expected_output",),
             1,
             100,
-            "Bedrock's conversation schema: the input as the user, the expected output as the "
-            "assistant.",
-            write_bedrock,
+            "Amazon recommends at least 100 samples per task for Nova models. Nova refuses the "
+            "words it marks turns with (User:, Assistant:, System:, Bot:, Thought:, [EOS]).",
+            chat.bedrock_record,
+            chat.holds_nova,
+            ALTERNATING_UNHELD + ", or a word Nova reserves",
+            system_on_all_or_none=True,
             vendor=("Amazon", "Bedrock"),
+        ),
+        _training(
+            "together-chat",
+            "Together chat fine-tuning (JSONL)",
+            1,
+            1,
+            "Conversational format, as OpenAI's.",
+            chat.openai_chat_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
+            vendor=("Together", "fine-tuning"),
+        ),
+        _training(
+            "together-preference",
+            "Together preference pairs, DPO (JSONL)",
+            1,
+            1,
+            "The expected output is preferred over the bad one; both must be recorded.",
+            chat.preference_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
+            needs=PAIR,
+            vendor=("Together", "fine-tuning"),
+        ),
+        _training(
+            "fireworks-chat",
+            "Fireworks supervised fine-tuning (JSONL)",
+            3,
+            3,
+            "Fireworks refuses fewer than 3 examples.",
+            chat.openai_chat_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
+            vendor=("Fireworks", "fine-tuning"),
+        ),
+        _training(
+            "fireworks-preference",
+            "Fireworks preference pairs, DPO (JSONL)",
+            3,
+            3,
+            "Fireworks refuses fewer than 3 pairs; the expected output is preferred.",
+            chat.preference_record,
+            chat.holds_chat,
+            TRAINING_CHAT_UNHELD,
+            needs=PAIR,
+            vendor=("Fireworks", "fine-tuning"),
         ),
         Target(
             "promptfoo",
-            "promptfoo test cases (CSV)",
-            "csv",
-            CSV,
+            "promptfoo test cases (YAML)",
+            "yaml",
+            YAML,
             (),
             1,
             1,
-            "Each example's input becomes the variable {{input}}; __expected holds the "
-            "expected output (equals when it has no assertion prefix).",
-            write_promptfoo,
+            "Each example's input is the variable {{input}}, its expected output an equals "
+            "check; every value is literal text, never a template, a file to load or an "
+            "assertion.",
+            write_promptfoo_tests,
             DATASET,
         ),
-        Target(
+        _dataset(
             "langsmith",
             "LangSmith dataset (JSONL)",
-            "jsonl",
-            JSONL,
-            (),
-            1,
-            1,
-            "inputs.input, outputs.output (the expected output), and the rest in metadata.",
-            write_langsmith,
-            DATASET,
+            "inputs.input (and inputs.messages for a conversation), outputs.output (the "
+            "expected output), and the rest in metadata.",
+            langsmith_record,
         ),
-        Target(
+        _dataset(
             "braintrust",
             "Braintrust dataset (JSONL)",
-            "jsonl",
-            JSONL,
-            (),
-            1,
-            1,
-            "input, expected, metadata, and the failure type as a tag.",
-            write_braintrust,
-            DATASET,
+            "input (with its messages for a conversation), expected, metadata, and the "
+            "failure type as a tag.",
+            braintrust_record,
         ),
     )
 }
@@ -310,10 +349,24 @@ class ExportPlan:
     usable: int
     training: list[FailedExample]
     held_out: list[FailedExample]
+    with_needs: int = 0  # how many have the fields the target needs, held or not
+    system_problem: str = ""  # why the training file cannot be written yet (system_mix)
 
     @property
     def left_out(self) -> int:
         return self.total - self.usable
+
+    @property
+    def left_out_reason(self) -> str:
+        missing = (
+            "no expected or no bad output"
+            if "bad_output" in self.target.needs
+            else ("no expected output")
+        )
+        reasons = [missing] if self.with_needs < self.total else []
+        if self.usable < self.with_needs:
+            reasons.append(self.target.unheld)
+        return "; ".join(reasons)
 
     @property
     def below_minimum(self) -> bool:
@@ -329,10 +382,15 @@ class ExportPlan:
         return self.held_out if name == "test" else self.training
 
 
-def export_plan(target: Target, examples: Sequence[FailedExample]) -> ExportPlan:
-    chosen = usable(target, examples)
+def export_plan(target: Target, examples: Sequence[FailedExample], system: str = "") -> ExportPlan:
+    with_needs = [e for e in examples if has_needs(target, e)]
+    chosen = [e for e in with_needs if target.holds(e, system)]
+    counts = {"total": len(examples), "usable": len(chosen), "with_needs": len(with_needs)}
     if target.kind == BACKUP:
-        return ExportPlan(target, len(examples), len(chosen), chosen, [])
+        return ExportPlan(target, training=chosen, held_out=[], **counts)
     training = [e for e in chosen if not e.in_test_set]
     held_out = [e for e in chosen if e.in_test_set]
-    return ExportPlan(target, len(examples), len(chosen), training, held_out)
+    problem = system_mix(target, training, system)
+    return ExportPlan(
+        target, training=training, held_out=held_out, system_problem=problem, **counts
+    )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
 from decisions.evidence.exports.experiment import Experiment, experiment_zip
-from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan
+from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan, system_mix
 from decisions.evidence.exports.forms import ExperimentForm, ExportForm
 from decisions.evidence.test_set import project_split
 from decisions.flowchart.registry import get_definition
@@ -35,9 +35,9 @@ def vendor_rows_by_target(facts) -> dict:
     return rows
 
 
-def _plans(project):
+def _plans(project, system: str):
     examples = list(project.examples.order_by("created_at", "pk"))
-    return [export_plan(target, examples) for target in TARGETS.values()]
+    return [export_plan(target, examples, system) for target in TARGETS.values()]
 
 
 @login_required
@@ -49,7 +49,7 @@ def export_page(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
 
 def _export_page(request, project, *, experiment_form=None, status=200) -> HttpResponse:
     form = ExportForm(request.GET or None)
-    plans = _plans(project)
+    plans = _plans(project, form.system_or_default())
     context = {
         "project": project,
         "form": form,
@@ -80,7 +80,9 @@ def export_download(
     form = ExportForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _refuse(request, project, " ".join(m for e in form.errors.values() for m in e))
-    plan = export_plan(TARGETS[target], list(project.examples.order_by("created_at", "pk")))
+    system = form.system_or_default()
+    examples = list(project.examples.order_by("created_at", "pk"))
+    plan = export_plan(TARGETS[target], examples, system)
     examples = plan.part(part)
     if plan.target.kind == TRAINING and plan.below_minimum:
         return _refuse(
@@ -92,7 +94,9 @@ def export_download(
         )
     if not examples:
         return _refuse(request, project, "This part holds no examples: nothing to export.")
-    body = plan.target.write(examples, form.system_or_default())
+    if mix := system_mix(plan.target, examples, system):
+        return _refuse(request, project, mix)
+    body = plan.target.write(examples, system)
     name = f"{slugify(project.name) or 'project'}-{target}"
     if part != "all":
         name += f"-{part}"
