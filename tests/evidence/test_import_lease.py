@@ -88,7 +88,7 @@ def test_a_stalled_run_that_lost_its_lease_saves_nothing_when_it_wakes(logged_in
     with pytest.raises(run.LeaseLost):
         run.import_heartbeat(example_import=queued, attempt=stalled, rows_checked=40)
     with pytest.raises(run.LeaseLost):
-        run._save_rows(queued, stalled, run.parsed_file(queued), run.import_settings(queued))
+        run._save_rows(queued, stalled, [{"input_text": "Late", "bad_output": "Late"}])
     assert project.examples.count() == 40
 
 

@@ -46,10 +46,11 @@ class PlanCounts:
 
 
 def plan_counts(project: Project) -> list[PlanCounts]:
-    """Each target's counts, read in one query: only the fields the targets need."""
-    needed = {name for target in TARGETS.values() for name in target.needs}
+    """Each target's counts, read in one query: only the fields the targets need, as named
+    tuples (a model instance each costs ten times as much at 100,000 examples)."""
+    needed = sorted({name for target in TARGETS.values() for name in target.needs})
     counts = [PlanCounts(target) for target in TARGETS.values()]
-    examples = project.examples.only("in_test_set", *needed).order_by()
+    examples = project.examples.values_list("in_test_set", *needed, named=True).order_by()
     for batch in batched(examples.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH):
         for plan in counts:
             part = export_plan(plan.target, batch)

@@ -1,13 +1,14 @@
 """An import's life in the database: upload, preview, then every row saved or none.
 
 The file is checked and stored at upload (`import_create`); the preview maps its columns; the
-import itself (`import_run`) reads the file twice, a record at a time, so 100,000 rows are
-never in memory together: a first pass checks every row (progress: rows checked), keeping
-only the problems; if there are none, a second pass converts the rows again and saves them
-in batches inside one transaction (progress: rows saved), so a bad row anywhere, even the
-last, leaves nothing saved. Converting twice costs far less than the inserts, and it keeps
-the write transaction (on SQLite, the database's one write lock) to the saving alone. Small
-files run inside the request, large ones in the task worker
+import itself (`import_run`) reads the file a record at a time, so 100,000 rows are never in
+memory together. A first pass converts and checks every row (progress: rows checked), keeping
+only the problems and writing each checked row to a temporary file of the worker's own
+(pickle, a few microseconds a row); if no row has a problem, a second pass reads them back and
+saves them in batches inside one transaction (progress: rows saved), so a bad row anywhere,
+even the last, leaves nothing saved. Spooling the checked rows spares converting them twice
+and keeps the write transaction (on SQLite, the database's one write lock) to the saving
+alone. Small files run inside the request, large ones in the task worker
 (`imports.tasks.run_example_import`), and the page shows a progress bar.
 
 A run holds a lease on its import, renewed with each progress update. A worker that is killed
@@ -19,6 +20,8 @@ while it still holds its lease, so rows are never saved twice.
 from __future__ import annotations
 
 import hashlib
+import pickle
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -129,24 +132,35 @@ def import_run(*, example_import_id: int) -> str:
     parsed = parsed_file(example_import)
     options = import_settings(example_import)
     try:
-        problems = imports.mapping_problems(parsed, options.mapping) or _check_rows(
-            example_import, parsed, options, attempt
-        )
-        if problems:
-            _finish(
-                example_import,
-                attempt,
-                ImportStatus.FAILED,
-                problems=[p.to_dict() for p in problems],
+        with tempfile.TemporaryFile(prefix="import-") as spool:
+            problems = imports.mapping_problems(parsed, options.mapping) or _check_rows(
+                example_import, parsed, options, attempt, spool
             )
-            return ImportStatus.FAILED
-        return _save_rows(example_import, attempt, parsed, options)
+            if problems:
+                _finish(
+                    example_import,
+                    attempt,
+                    ImportStatus.FAILED,
+                    problems=[p.to_dict() for p in problems],
+                )
+                return ImportStatus.FAILED
+            spool.seek(0)
+            return _save_rows(example_import, attempt, spooled(spool))
     except LeaseLost:
         return ExampleImport.objects.get(pk=example_import_id).status
     except imports.ImportRefused as refusal:  # the stored file no longer reads as it did
         problems = [p.to_dict() for p in refusal.problems]
         _finish(example_import, attempt, ImportStatus.FAILED, problems=problems)
         return ImportStatus.FAILED
+
+
+def spooled(spool) -> Iterator[dict]:
+    """The checked rows again, in order, as the first pass wrote them."""
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 (our own file, written above)
+        except EOFError:
+            return
 
 
 class LeaseLost(Exception):
@@ -212,9 +226,7 @@ def imports_expire_leases(imports_to_check=None) -> int:
     )
 
 
-def _save_rows(
-    example_import: ExampleImport, attempt: int, parsed: imports.ParsedFile, options
-) -> str:
+def _save_rows(example_import: ExampleImport, attempt: int, rows: Iterable[dict]) -> str:
     """Saves the rows and marks the import done in one transaction, only while this run
     holds the lease: a run that lost it (marked failed, perhaps run again since) saves
     nothing, so no row is saved twice."""
@@ -227,7 +239,6 @@ def _save_rows(
             project = Project.objects.select_for_update().get(pk=example_import.project_id)
             if not _held(example_import, attempt).exists():
                 raise LeaseLost
-            rows = _row_values(parsed, options)
             if example_import.skip_existing:
                 rows = rows_not_in(existing_keys(project), rows)
             saved = services.examples_import(
@@ -292,13 +303,6 @@ class SaveProgress:
             self.side.close()
 
 
-def _row_values(parsed: imports.ParsedFile, options) -> Iterator[dict]:
-    for row in imports.converted(parsed, options, current_vocabulary()):
-        if row.problems:  # the file passed its check: it cannot have changed since
-            raise imports.ImportRefused(row.problems)
-        yield row.values
-
-
 def example_key(values: Mapping) -> bytes:
     """What makes two examples the same for an import: their input and outputs, with line
     endings and surrounding space set aside (a spreadsheet round trip changes those)."""
@@ -361,9 +365,10 @@ def preview_summary(
 
 
 def _check_rows(
-    example_import: ExampleImport, parsed: imports.ParsedFile, options, attempt: int
+    example_import: ExampleImport, parsed: imports.ParsedFile, options, attempt: int, spool
 ) -> list[imports.Problem]:
-    """The first pass: every row converted and checked, only its problems kept."""
+    """The first pass: every row converted and checked, only its problems kept; the rows
+    written to `spool` for the second, until a problem shows nothing will be saved."""
     kept: list[imports.Problem] = []
     found = 0
     checked = 0
@@ -373,6 +378,8 @@ def _check_rows(
         if row.problems:
             found += len(row.problems)
             kept.extend(row.problems[: PROBLEMS_KEPT - len(kept)])
+        elif not found:
+            pickle.dump(row.values, spool, pickle.HIGHEST_PROTOCOL)
         if checked % PROGRESS_EVERY == 0:
             import_heartbeat(example_import=example_import, attempt=attempt, rows_checked=checked)
     if found > len(kept):

@@ -25,6 +25,7 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from devtools.benchmark import data as bench_data
 from devtools.benchmark.cases import Cases, targets
 from devtools.benchmark.measure import targets_markdown
+from devtools.benchmark.scale import scale_targets
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -38,6 +39,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--small", action="store_true", help=f"a small data set ({bench_data.SMALL})"
+        )
+        parser.add_argument(
+            "--scale-only",
+            action="store_true",
+            help="only the 100,000-row cases (import, worker memory, pages, streamed export)",
         )
         parser.add_argument(
             "--live", type=int, metavar="N", help="drive N concurrent wizard clients instead"
@@ -75,19 +81,21 @@ class Command(BaseCommand):
                     if options["live"]:
                         self.live(size, options)
                     else:
-                        self.table(size, options["repeat"])
+                        self.table(size, options["repeat"], scale_only=options["scale_only"])
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
                 teardown_test_environment()
 
-    def table(self, size, repeat: int) -> None:
+    def table(self, size, repeat: int, *, scale_only: bool = False) -> None:
         started = time.perf_counter()
         data = bench_data.build(size)
         self.stdout.write(f"Built {size} in {time.perf_counter() - started:.0f} s.")
         cases = Cases(data, repeat)
-        table = cases.run_all()
+        table = cases.run_all(scale_only=scale_only)
         self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n")
-        self.stdout.write(targets_markdown(targets(table, cases.memory)) + "\n")
+        found = [] if scale_only else targets(table, cases.memory)
+        found += scale_targets(table, cases.scale_figures)
+        self.stdout.write(targets_markdown(found) + "\n")
 
     def live(self, size, options) -> None:
         from devtools.benchmark.live import LiveOptions, run_live
