@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -54,6 +56,18 @@ class Command(BaseCommand):
             type=float,
             metavar="S",
             help="with --live: SIGKILL the server after S seconds, then start it again",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("BENCH_LIVE_PORT", "0")) or None,
+            help="with --live: gunicorn's port (default: $BENCH_LIVE_PORT, else any free one)",
+        )
+        parser.add_argument(
+            "--also-on",
+            metavar="DATABASE_URL",
+            help="with --live: run again on this database and compare the two (PostgreSQL's "
+            "throughput must reach 90 %% of SQLite's)",
         )
         parser.add_argument(
             "--think",
@@ -105,11 +119,40 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             kill_after=options["kill_after"],
             think=options["think"],
+            port=options["port"],
         )
         report = run_live(size=size, options=live, out=self.stdout)
-        self.stdout.write(report.markdown())
+        self.last_live = report.markdown()
+        self.stdout.write(f"\n{machine()}\n\n{report.markdown()}")
+        other = self.live_elsewhere(options) if options["also_on"] else None
         if not report.passed:
             raise CommandError(report.failure())
+        if other is not None and other.returncode != 0:
+            raise CommandError(f"the run on the other database failed (exit {other.returncode})")
+
+    def live_elsewhere(self, options) -> subprocess.CompletedProcess:
+        """The same live run on another database, in a process of its own (settings are read
+        once per process), then both throughputs side by side."""
+        from devtools.benchmark.live import compare_throughput
+
+        command = [sys.executable, "manage.py", "bench", "--live", str(options["live"])]
+        command += ["--seconds", str(options["seconds"]), "--think", str(options["think"])]
+        if options["kill_after"] is not None:
+            command += ["--kill-after", str(options["kill_after"])]
+        if options["small"]:
+            command.append("--small")
+        if options["port"]:
+            command += ["--port", str(options["port"])]
+        env = {**os.environ, "DATABASE_URL": options["also_on"]}
+        self.stdout.write(f"\nThe same run on {options['also_on'].split('://')[0]}:\n")
+        self.stdout.flush()
+        other = subprocess.run(
+            command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=False
+        )
+        self.stdout.write(other.stdout + other.stderr)
+        here = connection.vendor
+        self.stdout.write(compare_throughput({here: self.last_live}, other.stdout) + "\n")
+        return other
 
 
 def throwaway_name(folder: str) -> str:
