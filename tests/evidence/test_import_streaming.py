@@ -236,3 +236,41 @@ def test_the_progress_poll_does_not_read_the_stored_file(
     read_imports = [q["sql"] for q in captured.captured_queries if "exampleimport" in q["sql"]]
     assert read_imports
     assert not any('"content"' in sql for sql in read_imports if sql.startswith("SELECT"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_rows_saved_show_while_the_save_runs(project, alice, monkeypatch):
+    """The saving transaction's own writes are seen by nobody until it commits: the count is
+    written on a second connection, and another connection (the page's) reads it growing."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one write lock, held by the save: the count shows at the end")
+    monkeypatch.setattr(services, "INSERT_BATCH", 2)
+    example_import = queued_import(project, alice, rows_csv(5))
+    seen = []
+    write_progress = run.SaveProgress.__call__
+
+    def write_then_look(self, saved: int) -> None:
+        write_progress(self, saved)
+        page = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with page.cursor() as cursor:
+                cursor.execute(
+                    "SELECT rows_saved, status FROM projects_exampleimport WHERE id = %s",
+                    [example_import.pk],
+                )
+                seen.append(cursor.fetchone())
+                cursor.execute(
+                    "SELECT count(*) FROM projects_failedexample WHERE project_id = %s",
+                    [project.pk],
+                )
+                seen.append(cursor.fetchone()[0])
+        finally:
+            page.close()
+
+    monkeypatch.setattr(run.SaveProgress, "__call__", write_then_look)
+    assert run.import_run(example_import_id=example_import.pk) == ImportStatus.DONE
+    # The count grows; the rows themselves appear only when the import is done.
+    assert seen == [(2, "running"), 0, (4, "running"), 0, (5, "running"), 0]
+    assert project.examples.count() == 5
