@@ -39,8 +39,8 @@ from decisions.evidence.models import ExampleImport, ImportStatus
 from decisions.projects.models import Project
 from decisions.projects.vocabulary import current_vocabulary
 
-# Rows checked between two progress updates (each renews the lease).
-PROGRESS_EVERY = 1_000
+# Rows checked between two progress updates (each renews the lease): a fraction of a second.
+PROGRESS_EVERY = 2_000
 # Problems a refused import keeps to show; the rest are counted in one last line.
 PROBLEMS_KEPT = 1_000
 # On SQLite nothing can write while the rows are saved (one write lock), so the lease cannot
@@ -239,8 +239,9 @@ def _save_rows(example_import: ExampleImport, attempt: int, rows: Iterable[dict]
             project = Project.objects.select_for_update().get(pk=example_import.project_id)
             if not _held(example_import, attempt).exists():
                 raise LeaseLost
-            if example_import.skip_existing:
-                rows = rows_not_in(existing_keys(project), rows)
+            existing = existing_keys(project) if example_import.skip_existing else set()
+            if existing:  # an empty project has nothing to skip: no row is hashed
+                rows = rows_not_in(existing, rows)
             saved = services.examples_import(
                 project=project,
                 rows=rows,
