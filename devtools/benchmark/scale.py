@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from decisions.evidence.exports.stream import EXPORT_BATCH
 from decisions.evidence.imports.parse import title_from
 from decisions.evidence.imports.run import import_choose, import_create, import_run
 from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus
@@ -42,6 +43,9 @@ IMPORT_MAPPING = {
 }
 HTMX_TABLE = {"HX-Request": "true", "HX-Target": "example-table"}
 WORKER_MEMORY_TARGET_MB = 300
+# A streamed export holds one batch of examples at a time; the whole file (25 MB at 100,000
+# of the benchmark's examples) and its 100,000 model instances never are.
+EXPORT_PEAK_TARGET_MB = 10
 
 
 def row_texts(index: int) -> tuple[str, str, str]:
@@ -299,13 +303,13 @@ def scale_targets(table: Table, figures: dict) -> list[Target]:
             skipping["peak_mb"] <= WORKER_MEMORY_TARGET_MB,
         ),
         Target(
-            f"export of {label} examples streams: Python's peak within 5 MB of its peak "
-            "for 200 (nothing grows with the examples)",
-            f"{export['python_peak_mb']:.1f} MB sending {export['bytes'] / 1_000_000:.1f} MB, "
+            f"export of {label} examples streams: Python's peak ≤ {EXPORT_PEAK_TARGET_MB} MB "
+            f"(a batch of {EXPORT_BATCH:,} examples, whatever the file's size)",
+            f"{export['python_peak_mb']:.1f} MB sending {export['bytes'] / 1_000_000:.1f} MB; "
             f"{small_export['python_peak_mb']:.1f} MB sending "
             f"{small_export['bytes'] / 1_000:.0f} kB (resident: +{export['growth_mb']:.0f} MB "
             f"and +{small_export['growth_mb']:.0f} MB, peak {export['peak_mb']:.0f} MB)",
-            export["python_peak_mb"] <= small_export["python_peak_mb"] + 5,
+            export["python_peak_mb"] <= EXPORT_PEAK_TARGET_MB,
         ),
     ]
     for page in ("project page", "examples table (htmx)", "export page", "export of"):
