@@ -317,9 +317,10 @@ def scale_targets(table: Table, figures: dict) -> list[Target]:
         separator = " " if page == "export of" else ", "
         small = table.get(f"{page}{separator}200 examples{suffix}").queries_per_run
         large = table.get(f"{page}{separator}{label} examples{suffix}").queries_per_run
+        name = "export (CSV, streamed)" if page == "export of" else page
         found.append(
             Target(
-                f"{page}: same queries for 200 and {label} examples",
+                f"{name}: same queries for 200 and {label} examples",
                 f"{small} and {large}",
                 small == large,
             )

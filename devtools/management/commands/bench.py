@@ -106,7 +106,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Built {size} in {time.perf_counter() - started:.0f} s.")
         cases = Cases(data, repeat)
         table = cases.run_all(scale_only=scale_only)
-        self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n")
+        self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n\n")
         found = [] if scale_only else targets(table, cases.memory)
         found += scale_targets(table, cases.scale_figures)
         self.stdout.write(targets_markdown(found) + "\n")
