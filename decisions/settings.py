@@ -10,6 +10,7 @@ import bootstrap_wrapper
 import dj_database_url
 from django.utils.csp import CSP
 
+from decisions.lib.database import postgres_options
 from decisions.lib.environment import env_bool, env_int, env_list
 from decisions.lib.queues import TASK_QUEUES
 
@@ -114,8 +115,13 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 0),
+        # Only for persistent connections (CONN_MAX_AGE > 0 with DATABASE_POOL=false): a
+        # connection the database dropped is replaced before the request uses it.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = postgres_options(DATABASES["default"]["CONN_MAX_AGE"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers wait instead of failing
@@ -188,13 +194,15 @@ PDF_RENDER_SECONDS = float(os.environ.get("PDF_RENDER_SECONDS", "60"))
 
 # Importing failed examples: the largest file and the most rows one import takes, and up to how
 # many rows it runs inside the request (more go to the task worker, with a progress bar).
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5_000_000)))
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
-IMPORT_INLINE_ROWS = int(os.environ.get("IMPORT_INLINE_ROWS", "300"))
-IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+# Imports stream (evidence/imports/run.py): 100,000 rows of a 50 MB file keep the worker under
+# 300 MB (`make bench`); LangSmith and Braintrust datasets of 20,000+ rows are common.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50_000_000, minimum=1)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000, minimum=1)
+IMPORT_INLINE_ROWS = env_int("IMPORT_INLINE_ROWS", 300)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200, minimum=1)
 # A worker renews its hold on an import while it checks rows; one that has not for this long
 # has stopped, and the import is marked failed so it can be run again.
-IMPORT_LEASE_SECONDS = int(os.environ.get("IMPORT_LEASE_SECONDS", "60"))
+IMPORT_LEASE_SECONDS = env_int("IMPORT_LEASE_SECONDS", 60, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -26,6 +26,7 @@ ACCESS = "decisions/evidence/access.py"
 REVIEW = "decisions/records/review.py"
 STEPS = "decisions/records/steps.py"
 PARSE = "decisions/evidence/imports/parse.py"
+READ = "decisions/evidence/imports/read.py"
 RUN = "decisions/evidence/imports/run.py"
 TASKS = "decisions/evidence/imports/tasks.py"
 SPREADSHEET = "decisions/lib/spreadsheet.py"
@@ -53,8 +54,8 @@ MUTATIONS: tuple[Mutation, ...] = (
         "access-import-idor",
         "access",
         ACCESS,
-        "example_import = project.imports.filter(pk=import_id).first()",
-        "example_import = ExampleImport.objects.filter(pk=import_id).first()",
+        'example_import = project.imports.defer("content").filter(pk=import_id).first()',
+        'example_import = ExampleImport.objects.defer("content").filter(pk=import_id).first()',
         "an import is looked up by its id alone, not within the project",
         (IMPORT_LIMITS,),
         "not_found or stranger",
@@ -394,7 +395,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "imports-size-limit-off-by-one",
         "imports",
-        PARSE,
+        READ,
         "if len(raw) > max_bytes:",
         "if len(raw) >= max_bytes:",
         "a file of exactly the size limit is refused",
@@ -414,9 +415,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "imports-row-limit-off-by-one",
         "imports",
-        PARSE,
-        "            if max_rows is not None and rows > max_rows:",
-        "            if max_rows is not None and rows >= max_rows:",
+        READ,
+        "        if max_rows is not None and rows > max_rows:",
+        "        if max_rows is not None and rows >= max_rows:",
         "a file of exactly the row limit is refused",
         (IMPORT_LIMITS,),
         "row_limit",
@@ -444,9 +445,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "imports-extra-cells-dropped",
         "imports",
-        PARSE,
-        "        if len(cells) > len(header):",
-        "        if False:",
+        READ,
+        "            if len(cells) > len(header):",
+        "            if False:",
         "cells beyond the header are dropped silently",
         (IMPORT_LIMITS,),
         "more_cells",
@@ -474,7 +475,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "imports-duplicate-header",
         "imports",
-        PARSE,
+        READ,
         "        elif name in seen:",
         "        elif False:",
         "a header naming a column twice is allowed (the later column wins)",

@@ -26,7 +26,8 @@ def get_import(
     user, project_id: int, import_id: int, need: Need
 ) -> tuple[ExampleImport, Membership]:
     project, membership = get_project(user, project_id, need)
-    example_import = project.imports.filter(pk=import_id).first()
+    # Deferred: the file (up to 50 MB) is read only by the preview, not by each progress poll.
+    example_import = project.imports.defer("content").filter(pk=import_id).first()
     if example_import is None:
         raise Http404("No such import.")
     example_import.project = project

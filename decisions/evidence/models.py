@@ -107,7 +107,11 @@ class ExampleImport(models.Model):
     """One uploaded file on its way in: kept from the preview until its rows are saved.
 
     The decoded text is kept so the mapping can be changed in the preview and the background
-    task can read it; it is emptied once the rows are imported.
+    task can read it; it is emptied once the rows are imported. At the 50 MB limit a text
+    column is still well within both databases (SQLite's default limit on one value is 1 GB,
+    PostgreSQL's 1 GB, compressed out of line by TOAST) and, unlike a file under MEDIA_ROOT,
+    it reaches a worker on another machine through the database they already share. Every
+    read that does not parse the file leaves it out (`defer("content")`).
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="imports")
@@ -117,6 +121,9 @@ class ExampleImport(models.Model):
     filename = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)
     content = models.TextField(blank=True)
+    # The file's column names as read at upload, so a preview of a JSON file need not read
+    # every record again to know them. Empty for imports uploaded before they were kept.
+    columns = models.JSONField(default=list)
     shape = models.CharField(max_length=20)
     row_count = models.PositiveIntegerField()
     # {field: column} and {raw failure-type value: vocabulary id}, as the PM last chose.
@@ -126,7 +133,9 @@ class ExampleImport(models.Model):
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
     )
+    # Progress: an import checks every row first, then saves them in one transaction.
     rows_checked = models.PositiveIntegerField(default=0)
+    rows_saved = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
     # [{"message", "row", "column"}]: why the whole file was refused.
     problems = models.JSONField(default=list)
@@ -160,6 +169,15 @@ class ExampleImport(models.Model):
     @property
     def percent_checked(self) -> int:
         return round(100 * self.rows_checked / self.row_count) if self.row_count else 100
+
+    @property
+    def percent_saved(self) -> int:
+        return round(100 * self.rows_saved / self.row_count) if self.row_count else 100
+
+    @property
+    def saving(self) -> bool:
+        """Every row checked: the rows are being saved."""
+        return self.status == ImportStatus.RUNNING and self.rows_checked >= self.row_count
 
 
 class TrialSource(models.TextChoices):

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
 
-from decisions.evidence.imports.run import import_choose, import_create, import_run
-from decisions.evidence.models import ExampleImport, FailedExample, ImportStatus, PromptTrial
+from decisions.evidence.models import PromptTrial
 from decisions.reports.context import report_context
 from decisions.reports.pdf import render_pdf
 from decisions.reports.tasks import pdf_request, render_report_pdf
 from decisions.wizard.models import WizardRun
-from devtools.benchmark.data import BenchData, example
+from devtools.benchmark.data import BenchData
 from devtools.benchmark.measure import Table, Target, Timing, measure, peak_memory_mib
 
-IMPORT_ROWS = 5_000
-# A page takes milliseconds and gets --repeat runs; a PDF or an import takes seconds.
+# A page takes milliseconds and gets --repeat runs; a PDF takes seconds.
 PDF_RUNS = 5
-IMPORT_RUNS = 3
-IMPORT_MAPPING = {
-    "input_text": "input",
-    "bad_output": "output",
-    "expected_output": "expected",
-    "failure_type": "category",
-}
 HTMX = {"HX-Request": "true"}
 
 
@@ -57,10 +46,13 @@ class Cases:
         self.client.force_login(data.lead)
         self.table = Table()
 
-    def run_all(self) -> Table:
-        self.pages()
-        self.pdfs()
-        self.imports()
+    def run_all(self, *, scale_only: bool = False) -> Table:
+        if scale_only:
+            self.add("trivial view", get(self.client, "/bench/trivial/"))
+        else:
+            self.pages()
+            self.pdfs()
+        self.scale()
         return self.table
 
     def add(self, name: str, action, reference: str = "", runs: int | None = None) -> Timing:
@@ -166,37 +158,13 @@ class Cases:
                 reference="trivial view",
             )
 
-    # Import ------------------------------------------------------------------------------
-    def imports(self) -> None:
-        project, lead = self.data.import_project, self.data.lead
-        upload = import_csv(IMPORT_ROWS)
+    # 100,000 rows ------------------------------------------------------------------------
+    def scale(self) -> None:
+        from devtools.benchmark.scale import ScaleCases
 
-        def import_file() -> None:
-            # What the upload, the preview's mapping and the worker's task do, in a row.
-            example_import = import_create(
-                project=project,
-                user=lead,
-                upload=SimpleUploadedFile("failures.csv", upload, content_type="text/csv"),
-            )
-            import_choose(
-                example_import=example_import,
-                mapping=IMPORT_MAPPING,
-                type_mapping={},
-                default_type="tone",
-            )
-            ExampleImport.objects.filter(pk=example_import.pk).update(status=ImportStatus.QUEUED)
-            if import_run(example_import_id=example_import.pk) != "done":
-                raise AssertionError("the benchmark import was refused")
-            project.examples.all().delete()
-
-        def bulk_create() -> None:
-            FailedExample.objects.bulk_create(example(project, i) for i in range(IMPORT_ROWS))
-            project.examples.all().delete()
-
-        runs = IMPORT_RUNS
-        floor = f"bulk_create of {IMPORT_ROWS:,} examples"
-        self.add(floor, bulk_create, runs=runs)
-        self.add(f"import of {IMPORT_ROWS:,} CSV rows", import_file, runs=runs, reference=floor)
+        cases = ScaleCases(self.data, self.client, self.table)
+        cases.run()
+        self.scale_figures = cases.figures
 
 
 def add_trials(project, trials: int, cases: int) -> list[PromptTrial]:
@@ -240,18 +208,6 @@ def raw_weasyprint(html: str) -> bytes:
 
     static_dir = Path(settings.BASE_DIR, "static").as_uri() + "/"
     return HTML(string=html.replace(f'"{settings.STATIC_URL}', f'"{static_dir}')).write_pdf()
-
-
-def import_csv(rows: int) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("input,output,expected,category\n")
-    for index in range(rows):
-        buffer.write(
-            f'"Write a follow-up email to customer {index} about the renewal.",'
-            f'"Dear Valued Customer, we are delighted to inform you ({index}).",'
-            f'"Hi, thanks for the call on Tuesday ({index}).",tone\n'
-        )
-    return buffer.getvalue().encode()
 
 
 def targets(table: Table, memory: dict[str, float]) -> list[Target]:

@@ -29,8 +29,23 @@ def examples(project):
     return made
 
 
-def download(client, project, target, part="train", **params):
-    return client.get(f"/projects/{project.pk}/export/{target}/{part}/", params)
+class Downloaded:
+    """A download read to its end: the files stream, so `content` is joined here."""
+
+    def __init__(self, response) -> None:
+        self.response = response
+        streamed = response.streaming
+        self.content = b"".join(response.streaming_content) if streamed else response.content
+
+    def __getattr__(self, name: str):
+        return getattr(self.response, name)
+
+    def __getitem__(self, header: str) -> str:
+        return self.response[header]
+
+
+def download(client, project, target, part="train", **params) -> Downloaded:
+    return Downloaded(client.get(f"/projects/{project.pk}/export/{target}/{part}/", params))
 
 
 def lines(response) -> list[dict]:

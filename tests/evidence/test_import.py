@@ -256,7 +256,9 @@ def test_export_csv_then_import_gives_the_same_examples(logged_in, project, team
         notes="@mention and +1",
     )
     make_example(project, title="Plain", expected_output="", notes="")
-    exported = logged_in.get(f"/projects/{project.pk}/export/csv/all/")
+    from tests.evidence.test_export import download
+
+    exported = download(logged_in, project, "csv", "all")
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name="Fresh copy")
     upload(logged_in, fresh, "export.csv", exported.content)
@@ -445,4 +447,4 @@ def test_the_same_problem_in_many_rows_is_listed_once(logged_in, project):
 
 def test_the_upload_page_states_the_limits(logged_in, project):
     html = logged_in.get(f"/projects/{project.pk}/import/").content.decode()
-    assert "up to 5 MB and 5,000 rows." in html
+    assert "up to 50 MB and 100,000 rows." in html

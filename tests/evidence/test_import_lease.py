@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from decisions.evidence import services
 from decisions.evidence.imports import run
-from decisions.evidence.imports.parse import convert_rows
 from decisions.evidence.models import ExampleImport, ImportStatus
-from decisions.projects.vocabulary import current_vocabulary
 from tests.evidence.test_import import run_import, upload
 
 ROWS = 40
@@ -89,8 +87,8 @@ def test_a_stalled_run_that_lost_its_lease_saves_nothing_when_it_wakes(logged_in
     # The first run was only paused (swapped out, a long GC): it wakes and carries on.
     with pytest.raises(run.LeaseLost):
         run.import_heartbeat(example_import=queued, attempt=stalled, rows_checked=40)
-    rows = convert_rows(run.parsed_file(queued), run.import_settings(queued), current_vocabulary())
-    assert run._save_rows(queued, stalled, rows) == ImportStatus.DONE  # the other run's
+    with pytest.raises(run.LeaseLost):
+        run._save_rows(queued, stalled, [{"input_text": "Late", "bad_output": "Late"}])
     assert project.examples.count() == 40
 
 

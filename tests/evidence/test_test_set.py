@@ -11,6 +11,7 @@ from decisions.evidence import services
 from decisions.evidence.exports.formats import TARGETS
 from decisions.evidence.models import PromptTrial, TestSet
 from tests.conftest import make_example
+from tests.evidence.test_export import download
 
 MARKER = re.compile(r"Question-(\d+)-end")
 
@@ -43,7 +44,7 @@ def test_no_example_is_in_a_training_file_and_a_test_file(client, alice, project
     trained, tested = set(), set()
     for slug, target in TARGETS.items():
         for part in target.parts:
-            found = markers(client.get(f"/projects/{project.pk}/export/{slug}/{part}/"))
+            found = markers(download(client, project, slug, part))
             if part == "train":
                 trained |= found
             elif part == "test":

@@ -5,7 +5,7 @@ The parts come from the project's test set: a training file never holds a test c
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from decisions.accounts.access import Need
 from decisions.evidence.exports.experiment import Experiment, experiment_zip
 from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan, system_mix
 from decisions.evidence.exports.forms import ExperimentForm, ExportForm
+from decisions.evidence.exports.stream import export_lines
 from decisions.evidence.test_set import project_split
 from decisions.flowchart.registry import get_definition
 from decisions.lib.htmx import HtmxHttpRequest
@@ -88,19 +89,22 @@ def export_download(
         return _refuse(
             request,
             project,
-            f"{plan.target.label} needs at least {plan.target.minimum} examples; the training "
-            f"part has {len(examples)}. Add examples with an expected output, or hold fewer "
-            "out in the test set.",
+            f"{plan.target.label} needs at least {plan.target.minimum} examples; the "
+            f"training part has {len(examples)}. Add examples with an expected output, or "
+            "hold fewer out in the test set.",
         )
     if not examples:
         return _refuse(request, project, "This part holds no examples: nothing to export.")
     if mix := system_mix(plan.target, examples, system):
         return _refuse(request, project, mix)
-    body = plan.target.write(examples, system)
     name = f"{slugify(project.name) or 'project'}-{target}"
     if part != "all":
         name += f"-{part}"
-    response = HttpResponse(body, content_type=plan.target.content_type)
+    # Streamed a batch at a time: the file is never built whole (the examples are read whole,
+    # since which of them a format can hold is decided example by example).
+    response = StreamingHttpResponse(
+        export_lines(plan.target, examples, system), content_type=plan.target.content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.{plan.target.filename_suffix}"'
     return response
 

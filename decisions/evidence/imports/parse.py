@@ -9,13 +9,28 @@ saves all rows or none, so problems are collected for the whole file before anyt
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from decisions.evidence.imports import sources
+from decisions.evidence.imports.read import (  # noqa: F401 (the reading side, re-exported)
+    PANDAS_INDEX,
+    READERS,
+    ImportRefused,
+    ParsedFile,
+    Problem,
+    Record,
+    decode_utf8,
+    detect_format,
+    parse_text,
+    read_upload,
+    records,
+    source_of,
+    too_large,
+    too_many_rows,
+)
 from decisions.evidence.models import OUTPUT_MAX, Severity
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.lib.spreadsheet import looks_like_formula, unescape_cell
@@ -23,47 +38,10 @@ from decisions.projects.models import NOTES_MAX, TITLE_MAX
 
 # The pseudo-column for promptfoo's test CSVs, whose input is every variable column.
 ALL_VARIABLES = "@vars"
-PANDAS_INDEX = "(row index)"
 # How many problems a refusal lists before it says "and N more".
 PROBLEMS_SHOWN = 50
 TITLE_FROM_INPUT = 80
 MAX_ITERATIONS = 1000
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    row: str = ""  # "Row 3", "Line 3" or "Item 3": as the file's own format counts
-    column: str = ""
-
-    def __str__(self) -> str:
-        where = ", ".join(
-            part for part in (self.row, self.column and f"column {self.column}") if part
-        )
-        return f"{where}: {self.message}" if where else self.message
-
-    def to_dict(self) -> dict:
-        return {"message": self.message, "row": self.row, "column": self.column}
-
-
-class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(str(p) for p in problems[:3]))
-        self.problems = problems
-
-
-@dataclass
-class ParsedFile:
-    file_format: str  # csv, jsonl or json
-    columns: list[str]
-    # (where, record): where is "Row 2" for CSV (the header is row 1), "Line 3" for JSONL.
-    records: list[tuple[str, dict]]
-    # The tool whose shape sources.py rewrote into our columns ("" when none did).
-    source: str = ""
-
-    @property
-    def row_count(self) -> int:
-        return len(self.records)
 
 
 @dataclass(frozen=True)
@@ -132,346 +110,6 @@ SHAPE_LABELS = {
     "plain": "Plain columns",
     **sources.SOURCE_LABELS,
 }
-
-
-# Reading the file ---------------------------------------------------------------------------
-
-
-def read_upload(
-    raw: bytes, filename: str, *, max_bytes: int, max_rows: int, max_columns: int
-) -> ParsedFile:
-    """The file's records, or ImportRefused with every file-level problem found."""
-    if len(raw) > max_bytes:
-        raise ImportRefused([too_large(max_bytes)])
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        raise ImportRefused(
-            [
-                Problem(
-                    "The file holds a NUL byte, so it is binary or damaged "
-                    "(a spreadsheet saved as .xlsx, or UTF-16?). Export it as CSV or JSON "
-                    "in UTF-8.",
-                    row=f"Line {line}",
-                )
-            ]
-        )
-    text = decode_utf8(raw)
-    parsed = parse_text(text, detect_format(filename, text), max_rows=max_rows)
-    if parsed.row_count == 0:
-        raise ImportRefused([Problem("The file holds no rows to import.")])
-    if len(parsed.columns) > max_columns:
-        # Each column is an option in each of the preview's selects: thousands of them
-        # make a page of megabytes that takes a worker a minute to render.
-        raise ImportRefused(
-            [
-                Problem(
-                    f"The file has {len(parsed.columns):,} columns; the limit is "
-                    f"{max_columns:,}. Keep the columns to import (input, outputs, failure "
-                    "type…) and upload it again."
-                )
-            ]
-        )
-    return parsed
-
-
-def too_large(max_bytes: int, upload_bytes: int | None = None) -> Problem:
-    """The refusal of a file over the limit; the size of the whole upload when it is known
-    (the upload is refused while it streams in, so the file is never read to its end)."""
-    sent = f" (this upload is {_megabytes(upload_bytes)})" if upload_bytes else ""
-    return Problem(
-        f"The file is larger than the limit of {_megabytes(max_bytes)}{sent}. "
-        "Split it and import the parts one after another."
-    )
-
-
-def too_many_rows(max_rows: int) -> ImportRefused:
-    """Raised at the first row past the limit: counting on would parse a file of millions of
-    tiny rows in full (seconds, and a gigabyte of memory) only to refuse it."""
-    return ImportRefused(
-        [
-            Problem(
-                f"The file has more than {max_rows:,} rows; the limit is {max_rows:,}. "
-                "Split it and import the parts one after another."
-            )
-        ]
-    )
-
-
-def _megabytes(size: int) -> str:
-    """1.2 MB, or 800 kB under a megabyte (a small limit set for tests or a small server)."""
-    if size < 1_000_000:
-        return f"{size / 1_000:.1f} kB".replace(".0 kB", " kB")
-    return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB")
-
-
-def decode_utf8(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        byte = raw[error.start : error.start + 1].hex().upper()
-        raise ImportRefused(
-            [
-                Problem(
-                    f"The file is not UTF-8 (byte 0x{byte} cannot start a character). "
-                    "Save it as UTF-8 (“CSV UTF-8” in Excel) and upload it again.",
-                    row=f"Line {line}",
-                )
-            ]
-        ) from None
-
-
-def detect_format(filename: str, text: str) -> str:
-    suffix = filename.lower().rsplit(".", 1)[-1] if "." in filename else ""
-    if suffix in ("jsonl", "ndjson"):
-        return "jsonl"
-    if suffix in ("json", "csv"):
-        return suffix
-    start = text.lstrip()[:1]
-    return {"[": "json", "{": "jsonl"}.get(start, "csv")
-
-
-def parse_text(text: str, file_format: str, *, max_rows: int | None = None) -> ParsedFile:
-    """Records of the file; with `max_rows`, refused at the first record past it."""
-    if file_format == "csv":
-        parsed = _parse_csv(text, max_rows)
-    elif file_format == "jsonl":
-        parsed = _with_columns("jsonl", _parse_jsonl(text, max_rows))
-    else:
-        parsed = _with_columns("json", _parse_json_array(text, max_rows))
-    return _in_our_columns(parsed, max_rows)
-
-
-def _in_our_columns(parsed: ParsedFile, max_rows: int | None) -> ParsedFile:
-    """The file rewritten by sources.py when it has a tool's own shape (chat fine-tuning,
-    promptfoo results…). One object of promptfoo results holds many rows, so the limit is
-    checked again on the rows it gives."""
-    found = sources.recognise(parsed.file_format, parsed.columns, parsed.records)
-    if found is None:
-        return parsed
-    if max_rows is not None and len(found.records) > max_rows:
-        raise too_many_rows(max_rows)
-    return ParsedFile(parsed.file_format, found.columns, found.records, source=found.source)
-
-
-def _parse_csv(text: str, max_rows: int | None) -> ParsedFile:
-    reader = csv.reader(_lines(text))
-    try:
-        header = [cell.strip() for cell in next(reader, [])]
-        if len(header) > 1 and not header[0] and all(header[1:]):
-            # pandas' to_csv writes its index as a first column without a name (LangSmith's
-            # get_test_results(...).to_csv() does): named here rather than refused.
-            header[0] = PANDAS_INDEX
-        if not any(header):
-            raise ImportRefused([Problem("The CSV has no header row naming its columns.")])
-        problems = _header_problems(header)
-        records, rows = [], 0
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines, often at the end of a spreadsheet export
-            rows += 1
-            if max_rows is not None and rows > max_rows:
-                raise too_many_rows(max_rows)
-            where = f"Row {number}"
-            if len(cells) > len(header):
-                message = f"{len(cells)} cells but the header names {len(header)} columns."
-                problems.append(Problem(message, where))
-                continue
-            records.append((where, dict(zip(header, cells, strict=False))))
-    except csv.Error as error:
-        raise ImportRefused([Problem(f"The CSV cannot be read: {error}.")]) from None
-    if problems:
-        raise ImportRefused(problems)
-    return ParsedFile("csv", header, records)
-
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines one at a time, each with its line ending (\\n, \\r\\n or a Mac's \\r).
-    Splitting the whole text first, or a StringIO (four bytes a character), holds millions
-    of lines or 20 MB before the row limit is reached."""
-    return (match.group() for match in _LINE.finditer(text))
-
-
-def _header_problems(header: list[str]) -> list[Problem]:
-    seen: set[str] = set()
-    problems = []
-    for number, name in enumerate(header, start=1):
-        if not name:
-            problems.append(Problem(f"Column {number} of the header has no name.", row="Row 1"))
-        elif name in seen:
-            problems.append(
-                Problem(f"The header names “{name}” twice.{_twice_hint(name)}", "Row 1")
-            )
-        seen.add(name)
-    return problems
-
-
-# The columns a promptfoo results CSV repeats for each prompt it compares.
-PROMPTFOO_PER_PROMPT = frozenset({"Status", "Score", "Named Scores", "Grader Reason", "Comment"})
-
-
-def _twice_hint(name: str) -> str:
-    if name not in PROMPTFOO_PER_PROMPT:
-        return ""
-    return (
-        " promptfoo writes its result columns once per prompt, so a CSV of several prompts "
-        "or models names them again: import its --output results.json (or .jsonl), which "
-        "keeps every result apart."
-    )
-
-
-# JSON nested deeper than this is refused: no export we read goes past a handful of levels,
-# and Python's JSON reader and writer recurse once per level (a file of 100,000 "[" would
-# raise RecursionError, a 500).
-MAX_JSON_DEPTH = 64
-TOO_DEEP = f"is nested more than {MAX_JSON_DEPTH} levels deep; no export we read goes past a few."
-
-
-def _parse_jsonl(text: str, max_rows: int | None) -> list[tuple[str, dict]]:
-    records, problems = [], []
-    for number, line in enumerate(_lines(text), start=1):
-        if not line.strip():
-            continue
-        if max_rows is not None and len(records) + len(problems) >= max_rows:
-            raise too_many_rows(max_rows)
-        try:
-            value = _loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(
-                Problem(f"not valid JSON ({error.msg} at column {error.colno}).", f"Line {number}")
-            )
-            continue
-        except _TooDeep:
-            problems.append(Problem(TOO_DEEP, f"Line {number}"))
-            continue
-        if not isinstance(value, dict):
-            problems.append(Problem("is not a JSON object ({…}).", f"Line {number}"))
-            continue
-        records.append((f"Line {number}", value))
-    if problems:
-        raise ImportRefused(problems)
-    return records
-
-
-def _parse_json_array(text: str, max_rows: int | None) -> list[tuple[str, dict]]:
-    try:
-        items = _json_items(text, max_rows)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(
-            [
-                Problem(
-                    f"The file is not valid JSON ({error.msg} at column {error.colno}).",
-                    row=f"Line {error.lineno}",
-                )
-            ]
-        ) from None
-    except _TooDeep:
-        raise ImportRefused([Problem(f"The JSON {TOO_DEEP}")]) from None
-    bad = [n for n, item in enumerate(items, start=1) if not isinstance(item, dict)]
-    if bad:
-        raise ImportRefused([Problem("is not a JSON object ({…}).", f"Item {n}") for n in bad])
-    return [(f"Item {n}", item) for n, item in enumerate(items, start=1)]
-
-
-_DECODER = json.JSONDecoder()
-_JSON_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _json_items(text: str, max_rows: int | None) -> list:
-    """The items of the file's list. A top-level list is read one item at a time, so a list
-    of millions is refused at the first item past the row limit, not after all are built."""
-    start = _JSON_SPACE.match(text).end()
-    if not text.startswith("[", start):
-        value = _loads(text)
-        if isinstance(value, dict):
-            # Some tools wrap the list: {"examples": [...]} or {"items": [...]}.
-            lists = [v for v in value.values() if isinstance(v, list)]
-            value = lists[0] if len(lists) == 1 else [value]
-        if not isinstance(value, list):
-            raise ImportRefused([Problem("The JSON is neither a list of objects nor one object.")])
-        if max_rows is not None and len(value) > max_rows:
-            raise too_many_rows(max_rows)
-        return value
-    items: list = []
-    position = _JSON_SPACE.match(text, start + 1).end()
-    if text.startswith("]", position):
-        return _end_of_json(text, position + 1, items)
-    while True:
-        if max_rows is not None and len(items) >= max_rows:
-            raise too_many_rows(max_rows)
-        item, position = _decode_at(text, position, levels_above=1)
-        items.append(item)
-        position = _JSON_SPACE.match(text, position).end()
-        if text.startswith("]", position):
-            return _end_of_json(text, position + 1, items)
-        if not text.startswith(",", position):
-            raise json.JSONDecodeError("Expecting ',' delimiter", text, position)
-        position = _JSON_SPACE.match(text, position + 1).end()
-
-
-def _end_of_json(text: str, position: int, items: list) -> list:
-    end = _JSON_SPACE.match(text, position).end()
-    if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
-    return items
-
-
-class _TooDeep(Exception):
-    pass
-
-
-def _loads(text: str):
-    value, end = _decode_at(text, _JSON_SPACE.match(text).end())
-    end = _JSON_SPACE.match(text, end).end()
-    if end != len(text):
-        raise json.JSONDecodeError("Extra data", text, end)
-    return value
-
-
-def _decode_at(text: str, position: int, *, levels_above: int = 0):
-    """One JSON value from `position`, refused as too deep both when the reader runs out of
-    stack and when it parses but nests deeper than MAX_JSON_DEPTH (with the levels around it,
-    the list of an array's items)."""
-    try:
-        value, end = _DECODER.raw_decode(text, position)
-    except RecursionError:
-        raise _TooDeep from None
-    if _depth_over(value, MAX_JSON_DEPTH - levels_above):
-        raise _TooDeep
-    return value, end
-
-
-def _depth_over(value, limit: int) -> bool:
-    """Walks the value without recursing (recursion is what deep JSON breaks)."""
-    stack = [(value, 1)]
-    while stack:
-        current, depth = stack.pop()
-        if isinstance(current, dict):
-            children = current.values()
-        elif isinstance(current, list):
-            children = current
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-def _with_columns(file_format: str, records: list[tuple[str, dict]]) -> ParsedFile:
-    """Columns are the top-level keys, plus `parent.key` for each key of a nested object."""
-    columns: dict[str, None] = {}
-    for _, record in records:
-        for key, value in record.items():
-            columns[key] = None
-            if isinstance(value, dict):
-                for sub in value:
-                    columns[f"{key}.{sub}"] = None
-    return ParsedFile(file_format, list(columns), records)
 
 
 # Recognising the tool ---------------------------------------------------------------------
@@ -617,7 +255,7 @@ def unknown_failure_types(
     if not column:
         return []
     unknown: dict[str, None] = {}
-    for _, record in parsed.records:
+    for _, record in parsed.records():
         known, first = _failure_type_of(column_value(record, column), vocabulary)
         if not known and first:
             unknown[first] = None
@@ -651,11 +289,12 @@ class ImportSettings:
     only_failing: bool = False
 
 
-def records_to_import(parsed: ParsedFile, only_failing: bool) -> list[tuple[str, dict]]:
-    """The records an import saves: all, or without those the tool judged a pass."""
+def records_to_import(parsed: ParsedFile, only_failing: bool) -> Iterator[Record]:
+    """The records an import saves, one at a time: all, or without those the tool judged a
+    pass."""
     if not only_failing:
-        return parsed.records
-    return [(where, r) for where, r in parsed.records if r.get(sources.PASSED) is not True]
+        return parsed.records()
+    return ((where, r) for where, r in parsed.records() if r.get(sources.PASSED) is not True)
 
 
 def mapping_problems(parsed: ParsedFile, mapping: Mapping[str, str]) -> list[Problem]:
@@ -680,10 +319,16 @@ def mapping_problems(parsed: ParsedFile, mapping: Mapping[str, str]) -> list[Pro
 def convert_rows(
     parsed: ParsedFile, options: ImportSettings, vocabulary: Vocabulary
 ) -> list[ConvertedRow]:
-    return [
-        _convert(where, record, parsed, options, vocabulary)
-        for where, record in records_to_import(parsed, options.only_failing)
-    ]
+    """Every row at once: for a small file (tests, a preview's first rows)."""
+    return list(converted(parsed, options, vocabulary))
+
+
+def converted(
+    parsed: ParsedFile, options: ImportSettings, vocabulary: Vocabulary
+) -> Iterator[ConvertedRow]:
+    """Each row's fields or problems, one row at a time (an import reads 100,000)."""
+    for where, record in records_to_import(parsed, options.only_failing):
+        yield _convert(where, record, parsed, options, vocabulary)
 
 
 def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:

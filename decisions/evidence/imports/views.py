@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import islice
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +25,7 @@ from decisions.evidence.imports.run import (
     import_settings,
     imports_expire_leases,
     parsed_file,
-    rows_not_in_project,
+    preview_summary,
 )
 from decisions.evidence.imports.tasks import import_start
 from decisions.evidence.imports.upload import CappedUploadHandler
@@ -116,7 +118,7 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
     if posted:
         mapping = {f.name: posted.get(f"map_{f.name}", "") for f in imports.FIELDS}
     unknown = imports.unknown_failure_types(parsed, mapping, vocabulary)
-    known, passing = sources.pass_counts(parsed.records)
+    known, passing = sources.pass_counts(parsed.records())
     form = ImportMappingForm(
         posted,
         initial=mapping_initial(example_import, unknown),
@@ -133,27 +135,25 @@ def _preview(request, example_import: ExampleImport) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("projects:import_detail", example_import.project_id, example_import.pk)
     options = import_settings(example_import)
-    rows = imports.convert_rows(parsed, options, vocabulary)
-    problems = imports.mapping_problems(parsed, example_import.mapping) + imports.all_problems(rows)
-    if posted and form.is_valid() and "run" in posted and not problems:
+    summary = preview_summary(example_import, parsed, options, first=PREVIEW_ROWS)
+    if posted and form.is_valid() and "run" in posted and not summary.problem_count:
         return _run(request, example_import)
-    to_import = len(rows)
-    if example_import.skip_existing and not problems:
-        to_import = len(rows_not_in_project(example_import.project, [r.values for r in rows]))
+    to_import = summary.to_import
     context = {
         "import": example_import,
         "project": example_import.project,
         "form": form,
-        "rows": rows[:PREVIEW_ROWS],
+        "rows": summary.first_rows,
+        "records": [record for _, record in islice(parsed.records(), PREVIEW_ROWS)],
         "left_out_passing": passing if options.only_failing else 0,
-        "ready_count": len(rows),
-        "problem_groups": imports.grouped(problems)[: imports.PROBLEMS_SHOWN],
-        "problem_count": len(problems),
-        "rows_with_problems": sum(1 for row in rows if row.problems),
+        "ready_count": summary.rows,
+        "problem_groups": imports.grouped(summary.problems)[: imports.PROBLEMS_SHOWN],
+        "problem_count": summary.problem_count,
+        "rows_with_problems": summary.rows_with_problems,
         "shape_label": imports.SHAPE_LABELS.get(example_import.shape, example_import.shape),
         "type_labels": dict((t.id, t.label) for t in vocabulary.failure_types),
         "to_import": to_import,
-        "already_there": len(rows) - to_import,
+        "already_there": summary.rows - to_import,
         # A few cells of it, enough to recognise the row.
         "header_like_data": parsed.columns[:3] if imports.header_looks_like_data(parsed) else [],
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 import warnings
@@ -25,6 +27,7 @@ from django.test.utils import setup_test_environment, teardown_test_environment
 from devtools.benchmark import data as bench_data
 from devtools.benchmark.cases import Cases, targets
 from devtools.benchmark.measure import targets_markdown
+from devtools.benchmark.scale import scale_targets
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -40,6 +43,11 @@ class Command(BaseCommand):
             "--small", action="store_true", help=f"a small data set ({bench_data.SMALL})"
         )
         parser.add_argument(
+            "--scale-only",
+            action="store_true",
+            help="only the 100,000-row cases (import, worker memory, pages, streamed export)",
+        )
+        parser.add_argument(
             "--live", type=int, metavar="N", help="drive N concurrent wizard clients instead"
         )
         parser.add_argument("--seconds", type=float, default=60, help="how long --live runs")
@@ -48,6 +56,18 @@ class Command(BaseCommand):
             type=float,
             metavar="S",
             help="with --live: SIGKILL the server after S seconds, then start it again",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("BENCH_LIVE_PORT", "0")) or None,
+            help="with --live: gunicorn's port (default: $BENCH_LIVE_PORT, else any free one)",
+        )
+        parser.add_argument(
+            "--also-on",
+            metavar="DATABASE_URL",
+            help="with --live: run again on this database and compare the two (PostgreSQL's "
+            "throughput must reach 90 %% of SQLite's)",
         )
         parser.add_argument(
             "--think",
@@ -75,19 +95,21 @@ class Command(BaseCommand):
                     if options["live"]:
                         self.live(size, options)
                     else:
-                        self.table(size, options["repeat"])
+                        self.table(size, options["repeat"], scale_only=options["scale_only"])
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
                 teardown_test_environment()
 
-    def table(self, size, repeat: int) -> None:
+    def table(self, size, repeat: int, *, scale_only: bool = False) -> None:
         started = time.perf_counter()
         data = bench_data.build(size)
         self.stdout.write(f"Built {size} in {time.perf_counter() - started:.0f} s.")
         cases = Cases(data, repeat)
-        table = cases.run_all()
-        self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n")
-        self.stdout.write(targets_markdown(targets(table, cases.memory)) + "\n")
+        table = cases.run_all(scale_only=scale_only)
+        self.stdout.write(f"\n{machine()}\n\n{table.markdown()}\n\n")
+        found = [] if scale_only else targets(table, cases.memory)
+        found += scale_targets(table, cases.scale_figures)
+        self.stdout.write(targets_markdown(found) + "\n")
 
     def live(self, size, options) -> None:
         from devtools.benchmark.live import LiveOptions, run_live
@@ -97,11 +119,40 @@ class Command(BaseCommand):
             seconds=options["seconds"],
             kill_after=options["kill_after"],
             think=options["think"],
+            port=options["port"],
         )
         report = run_live(size=size, options=live, out=self.stdout)
-        self.stdout.write(report.markdown())
+        self.last_live = report.markdown()
+        self.stdout.write(f"\n{machine()}\n\n{report.markdown()}")
+        other = self.live_elsewhere(options) if options["also_on"] else None
         if not report.passed:
             raise CommandError(report.failure())
+        if other is not None and other.returncode != 0:
+            raise CommandError(f"the run on the other database failed (exit {other.returncode})")
+
+    def live_elsewhere(self, options) -> subprocess.CompletedProcess:
+        """The same live run on another database, in a process of its own (settings are read
+        once per process), then both throughputs side by side."""
+        from devtools.benchmark.live import compare_throughput
+
+        command = [sys.executable, "manage.py", "bench", "--live", str(options["live"])]
+        command += ["--seconds", str(options["seconds"]), "--think", str(options["think"])]
+        if options["kill_after"] is not None:
+            command += ["--kill-after", str(options["kill_after"])]
+        if options["small"]:
+            command.append("--small")
+        if options["port"]:
+            command += ["--port", str(options["port"])]
+        env = {**os.environ, "DATABASE_URL": options["also_on"]}
+        self.stdout.write(f"\nThe same run on {options['also_on'].split('://')[0]}:\n")
+        self.stdout.flush()
+        other = subprocess.run(
+            command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=False
+        )
+        self.stdout.write(other.stdout + other.stderr)
+        here = connection.vendor
+        self.stdout.write(compare_throughput({here: self.last_live}, other.stdout) + "\n")
+        return other
 
 
 def throwaway_name(folder: str) -> str:

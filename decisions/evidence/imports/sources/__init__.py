@@ -17,8 +17,8 @@ Alpaca, ShareGPT), promptfoo (results and test CSVs), langsmith (the experiment 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from decisions.evidence.imports.sources import chat, langsmith, promptfoo
 from decisions.evidence.imports.sources.common import (
@@ -36,9 +36,9 @@ __all__ = [
     "PASS_SCORE",
     "PASSED",
     "SOURCE_LABELS",
+    "in_our_columns",
     "input_parts",
     "pass_counts",
-    "recognise",
 ]
 
 # The columns a rewritten record may have, in the order the preview lists them.
@@ -65,27 +65,38 @@ SOURCE_LABELS = {
 }
 
 
-@dataclass
-class Recognised:
-    source: str
-    columns: list[str]
-    records: list[tuple[str, dict]]
-
-
-def recognise(file_format: str, columns: list[str], records: list[tuple[str, dict]]):
-    """The file rewritten into our columns when it has one of the shapes below, else None.
-    Files that map column by column but carry scores get PASSED added to each record."""
-    if not records:
-        return None
-    first = records[0][1]
+def in_our_columns(file_format: str, records: Iterator[tuple[str, dict]]):
+    """(source, records): the records rewritten one at a time into our columns when the
+    first has one of the shapes below (source names it), else ("", the records), with
+    PASSED added to each when they carry scores. Nothing is held but the first record."""
+    first = next(records, None)
+    if first is None:
+        return "", iter(())
+    all_records = itertools.chain([first], records)
+    columns = _columns_of_record(first[1])
     for source, matches, rewrite in _SOURCES:
-        if matches(file_format, columns, first):
-            rewritten = list(rewrite(records))
-            return Recognised(source, _columns_of(rewritten), rewritten)
-    if scores_of(first) is not None:
-        for _, record in records:
-            record[PASSED] = passed_by(scores_of(record))
-    return None
+        if matches(file_format, columns, first[1]):
+            return source, rewrite(all_records)
+    if scores_of(first[1]) is not None:
+        return "", _with_passed(all_records)
+    return "", all_records
+
+
+def _with_passed(records: Iterable[tuple[str, dict]]) -> Iterator[tuple[str, dict]]:
+    for where, record in records:
+        record[PASSED] = passed_by(scores_of(record))
+        yield where, record
+
+
+def _columns_of_record(record: Mapping) -> list[str]:
+    """The first record's columns, as the import names them: its keys, and `parent.key` for
+    each key of a nested object."""
+    columns = []
+    for key, value in record.items():
+        columns.append(key)
+        if isinstance(value, dict):
+            columns.extend(f"{key}.{sub}" for sub in value)
+    return columns
 
 
 def _columns_of(records: Iterable[tuple[str, dict]]) -> list[str]:
