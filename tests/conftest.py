@@ -107,3 +107,10 @@ def example_post_data(**overrides) -> dict:
 def fast_password_hashing(settings):
     # The default hasher is slow by design; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def body_of(response) -> bytes:
+    """A response's body, whole: exports stream (StreamingHttpResponse has no .content)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content

@@ -6,7 +6,7 @@ import pytest
 
 from decisions.evidence.models import ExampleImport
 from decisions.projects.models import Project
-from tests.conftest import make_example
+from tests.conftest import body_of, make_example
 from tests.evidence.test_import import run_import, upload
 
 FIELDS = (
@@ -53,7 +53,7 @@ def copied_through(client, project, team, target: str, filename: str) -> tuple[l
     exported = client.get(f"/projects/{project.pk}/export/{target}/train/")
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name=f"Copy via {target}")
-    assert upload(client, fresh, filename, exported.content).status_code == 302
+    assert upload(client, fresh, filename, body_of(exported)).status_code == 302
     example_import = ExampleImport.objects.get(project=fresh)
     assert run_import(client, fresh, example_import).status_code == 302
     original = list(project.examples.order_by("created_at", "pk").values(*FIELDS))
@@ -105,7 +105,7 @@ def test_training_exports_import_back_with_the_same_texts(
     exported = logged_in.get(f"/projects/{project.pk}/export/{target}/train/")
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name=f"Copy via {target}")
-    upload(logged_in, fresh, filename, exported.content)
+    upload(logged_in, fresh, filename, body_of(exported))
     example_import = ExampleImport.objects.get(project=fresh)
     assert example_import.shape == shape
     assert run_import(logged_in, fresh, example_import).status_code == 302

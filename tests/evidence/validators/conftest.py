@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from decisions.evidence import services
-from tests.conftest import make_example
+from tests.conftest import body_of, make_example
 
 ROOT = Path(__file__).resolve().parents[3]
 VALIDATORS = ROOT / "devtools" / "validators"
@@ -102,8 +102,9 @@ def realistic(project, alice):
 
 def export(client, project, target: str, part: str = "train", system: str = "") -> str:
     response = client.get(f"/projects/{project.pk}/export/{target}/{part}/", {"system": system})
-    assert response.status_code == 200, response.content.decode()[:500]
-    return response.content.decode()
+    body = body_of(response)
+    assert response.status_code == 200, body.decode()[:500]
+    return body.decode()
 
 
 def jsonl(text: str) -> list[dict]:

@@ -14,6 +14,7 @@ import pytest
 
 from decisions.evidence.models import ExampleImport
 from decisions.projects.models import Project
+from tests.conftest import body_of
 from tests.evidence.test_import import run_import, upload
 from tests.evidence.validators.conftest import CONVERSATIONS, SYSTEM, readable
 
@@ -37,7 +38,7 @@ def copied(client, project, team, target: str, part: str, **params) -> Project:
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name=f"Copy via {target}")
     suffix = "yaml" if target == "promptfoo" else "jsonl"
-    assert upload(client, fresh, f"{target}.{suffix}", exported.content).status_code == 302
+    assert upload(client, fresh, f"{target}.{suffix}", body_of(exported)).status_code == 302
     example_import = ExampleImport.objects.get(project=fresh)
     assert run_import(client, fresh, example_import).status_code == 302
     return fresh
