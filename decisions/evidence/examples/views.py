@@ -30,6 +30,7 @@ from decisions.evidence.examples.table import (
     sorted_examples,
 )
 from decisions.evidence.readiness import readiness
+from decisions.evidence.signals import later_stages_context
 from decisions.evidence.test_set import (
     chosen_message,
     project_split,
@@ -66,6 +67,7 @@ def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
         "decisions": project.decisions.only(
             "project_id", "revision", "outcome", "confidence", "flowchart_version", "created_at"
         ),
+        **later_stages_context(project),
     }
     template = "projects/detail.html"
     if request.htmx and request.htmx.target == "example-table":
