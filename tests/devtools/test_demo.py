@@ -47,9 +47,12 @@ def test_the_demo_link_opens_the_report_and_sam_only_reads(client, db):
     assert shared.status_code == 200
     assert "Sales email drafting assistant" in shared.content.decode()
     sam = Client()
-    assert sam.post("/accounts/login/", {"username": "sam", "password": "fresh-paint-2026"})[
-        "Location"
-    ] == "/projects/"
+    assert (
+        sam.post("/accounts/login/", {"username": "sam", "password": "fresh-paint-2026"})[
+            "Location"
+        ]
+        == "/projects/"
+    )
     sales = Project.objects.get(name="Sales email drafting assistant")
     assert sam.get(f"/projects/{sales.pk}/").status_code == 200
     assert sam.post(f"/projects/{sales.pk}/examples/add/", {"title": "x"}).status_code == 403
