@@ -95,7 +95,7 @@ def test_bulk_retag(client, alice, project, mixed):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/projects/{project.pk}/?sort=title#examples"
+    assert response["Location"] == f"/projects/{project.pk}/?sort=title#example-table"
     types = dict(project.examples.values_list("title", "failure_type"))
     assert types == {"Alpha tone": "domain", "Bravo facts": "facts", "Charlie format": "domain"}
     assert FailedExample.objects.get(pk=mixed[0].pk).version == 2
