@@ -48,9 +48,10 @@ WIDEST = """() => {
   const wide = [...document.querySelectorAll("body *")].filter(
     (el) => reach(el) > limit + 1 && !scrolled(el));
   const leaves = wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)));
+  const classes = (el) => typeof el.className === "string" && el.className.trim()
+    ? "." + el.className.trim().split(/\\s+/).join(".") : "";
   return leaves.slice(0, 4).map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-    " reaches " + Math.round(reach(el)));
+    classes(el) + " reaches " + Math.round(reach(el)));
 }"""
 
 
