@@ -67,6 +67,7 @@ PAGES = [
     PageType("sign-up", lambda w: "/accounts/signup/", None),
     PageType("password reset", lambda w: "/accounts/password/reset/", None),
     PageType("password reset sent", lambda w: "/accounts/password/reset/sent/", None),
+    PageType("password reset link", lambda w: "/accounts/password/reset/MQ/used-up/", None),
     PageType("share link", lambda w: f"/s/{w['token']}/", None),
     PageType("share link gone", lambda w: "/s/not-a-real-token/", None),
     PageType("project list", lambda w: "/projects/"),
@@ -79,12 +80,11 @@ PAGES = [
     ),
     PageType("add example", lambda w: f"/projects/{w['sales'].pk}/examples/add/"),
     PageType("import upload", lambda w: f"/projects/{w['sales'].pk}/import/"),
-    PageType(
-        "import preview", lambda w: f"/projects/{w['sales'].pk}/imports/{w['preview'].pk}/"
-    ),
+    PageType("import preview", lambda w: f"/projects/{w['sales'].pk}/imports/{w['preview'].pk}/"),
     PageType("test set", lambda w: f"/projects/{w['contracts'].pk}/test-set/"),
     PageType("trials", lambda w: f"/projects/{w['contracts'].pk}/trials/"),
     PageType("trials, sales", lambda w: f"/projects/{w['sales'].pk}/trials/"),
+    PageType("trial comparison", lambda w: f"/projects/{w['contracts'].pk}/trials/compare/"),
     PageType("export", lambda w: f"/projects/{w['contracts'].pk}/export/"),
     PageType("wizard step", lambda w: f"/wizard/runs/{w['run'].pk}/"),
     PageType("report", lambda w: w["report"]),
