@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-postgres e2e e2e-repeat lint format migrations-check check-deploy bench \
+.PHONY: run dev test test-postgres e2e e2e-repeat lint format migrations-check check-deploy bench \
 	mutate install install-dev validators clean
 
 $(BIN)/python:
@@ -51,11 +51,37 @@ $(VALIDATORS)/.venv/.installed: $(VALIDATORS)/requirements.txt | $(BIN)/python
 
 validators: $(VALIDATORS)/node_modules/.installed $(VALIDATORS)/.venv/.installed
 
-run: install
-	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
+# A key of this machine's own for `make run` and `make dev`, made once and kept out of git
+# (.gitignore): with DEBUG off the server refuses the public development key. An exported
+# SECRET_KEY still wins.
+LOCAL_SECRET := .local/secret_key
+$(LOCAL_SECRET): | $(BIN)/python
+	@mkdir -p $(dir $@)
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@echo "Made a secret key for this machine in $@ (not in git)."
+LOCAL_KEY = SECRET_KEY="$${SECRET_KEY:-$$(cat $(LOCAL_SECRET))}"
+
+# `make run` serves as production does: gunicorn, DEBUG off (so the site's own 404 and 500 pages),
+# hashed static files from WhiteNoise, the task worker beside it. Over plain http on this
+# machine: cookies are not Secure-only unless SECURE_COOKIES=true.
+RUN_ENV = DEBUG=false STATIC_MANIFEST=true STATIC_COMPRESS=false $(LOCAL_KEY) \
+	SITE_URL=http://$(HOST_PORT)
+run: install $(LOCAL_SECRET)
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
-	DEBUG=true HOST_PORT=$(HOST_PORT) SITE_URL=http://$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
+	$(RUN_ENV) HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
+
+# For changing the code: runserver reloading on every save, DEBUG on (Django's technical error
+# pages), static files straight from static/, the worker restarting on changes too.
+dev: install $(LOCAL_SECRET)
+	DEBUG=true $(LOCAL_KEY) $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(LOCAL_KEY) $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
+	@echo "Open http://$(HOST_PORT)/ (runserver, reloading on changes). Ctrl-C stops both."
+	DEBUG=true $(LOCAL_KEY) HOST_PORT=$(HOST_PORT) SITE_URL=http://$(HOST_PORT) WORKER_ARGS=--reload \
+		WEB_COMMAND="$(BIN)/python manage.py runserver $(HOST_PORT)" \
+		$(BIN)/honcho start --procfile Procfile
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -106,6 +132,7 @@ check-deploy: install
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Keeps .local/secret_key: a new one would log everyone out and change the demo's share link.
 clean:
 	rm -rf $(VENV) staticfiles $(VALIDATORS)/node_modules $(VALIDATORS)/.venv
 

@@ -223,22 +223,29 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap's official dist files, from the bootstrap-wrapper wheel.
     ("bootstrap", bootstrap_wrapper.get_bootstrap_dir()),
 ]
+
+
+def static_storage() -> str:
+    """Production runs collectstatic and sets STATIC_MANIFEST=true: hashed names, which
+    WhiteNoise serves with a year's caching, and gzip and brotli copies. `make run` adds
+    STATIC_COMPRESS=false: compressing every file took 2½ minutes of each start on a shared
+    2-core machine (3 s without), and a browser on the same machine gains nothing from it."""
+    if not env_bool("STATIC_MANIFEST", False):
+        return "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if env_bool("STATIC_COMPRESS", True):
+        return "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    return "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            # Production runs collectstatic and sets STATIC_MANIFEST=true for hashed names.
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("STATIC_MANIFEST", False)
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": static_storage()},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -253,7 +260,8 @@ CSRF_COOKIE_HTTPONLY = True
 # activity (decisions/accounts/middleware.py).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 24 * 3600)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE_SECONDS", 14 * 24 * 3600)
-# Behind HTTPS set SECURE_COOKIES=true; the default lets `make run` work over plain http.
+# Behind HTTPS set SECURE_COOKIES=true. The default lets `make run` (DEBUG off, as in
+# production) log in over plain http://127.0.0.1: a browser never sends a Secure cookie there.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -74,6 +74,14 @@ MATRIX: dict[str, list] = {
     "accounts:signup": [Open("get", ok(200), ok(302))],
     "accounts:password_change": [Open("get", ok(302), ok(200))],
     "accounts:password_change_done": [Open("get", ok(302), ok(200))],
+    # Reset pages are for anyone: the same answer whether or not the address has an account.
+    "accounts:password_reset": [
+        Open("get", ok(200), ok(200)),
+        Open("post", ok(302), ok(302), {"email": "guest@example.com"}),
+    ],
+    "accounts:password_reset_done": [Open("get", ok(200), ok(200))],
+    "accounts:password_reset_confirm": [Open("get", ok(200), ok(200))],
+    "accounts:password_reset_complete": [Open("get", ok(200), ok(200))],
     "accounts:teams": [Open("get", ok(302), ok(200)), Open("post", ok(302), ok(422))],
     "accounts:invitation": [
         Open("get", ok(302), ok(200)),
@@ -245,6 +253,9 @@ def world(db, client):
         ).pk,
         "target": "csv",
         "part": "all",
+        # A password-reset link that was never sent: its page says it does not work.
+        "uidb64": "MQ",
+        "token": "not-a-reset-token",
     }
     tokens = {"accounts:invitation": invitation_token, "reports:": share_token}
     return users, kwargs, tokens

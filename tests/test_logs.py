@@ -65,3 +65,12 @@ def test_an_anonymous_request_is_logged_with_a_dash(client, log_output):
 def test_a_path_with_spaces_or_quotes_stays_one_parseable_field(client, log_output):
     client.get('/no such "page"')
     assert 'path="/no such \\"page\\"" status=404' in log_output.getvalue()
+
+
+def test_a_password_reset_token_is_redacted_and_its_pages_are_not(client, db, log_output):
+    client.get("/accounts/password/reset/MQ/cx5k2q-0123456789abcdef/")
+    client.get("/accounts/password/reset/sent/")
+    written = log_output.getvalue()
+    assert "path=/accounts/password/reset/MQ/[redacted]/ status=200" in written
+    assert "cx5k2q-0123456789abcdef" not in written
+    assert "path=/accounts/password/reset/sent/ status=200" in written

@@ -1,4 +1,4 @@
-"""Background work of the accounts stage: invitation emails."""
+"""Background work of the accounts stage: invitation and password-reset e-mails."""
 
 from __future__ import annotations
 
@@ -22,3 +22,10 @@ def send_invitation(invitation_id: int, accept_url: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+
+
+@task()
+def send_email(subject: str, body: str, recipients: list[str]) -> None:
+    """A plain-text e-mail written in the request (a password reset link), sent here so the
+    request never waits on the mail server and takes as long whether one is sent or not."""
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from decisions.accounts import views
+from decisions.accounts import password_reset, views
 
 app_name = "accounts"
 
@@ -19,6 +19,19 @@ urlpatterns = [
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_done.html"),
         name="password_change_done",
+    ),
+    # Django's reset views: a link by e-mail, then a new password (accounts/password_reset.py).
+    path("password/reset/", password_reset.password_reset, name="password_reset"),
+    path("password/reset/sent/", password_reset.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        password_reset.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        password_reset.password_reset_complete,
+        name="password_reset_complete",
     ),
     path("teams/", views.team_list, name="teams"),
     path("teams/<id:team_id>/", views.team_detail, name="team"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from decisions.accounts import services
@@ -29,10 +32,24 @@ from decisions.lib.links import absolute_url
 SIGNUPS_PER_HOUR = 20
 
 
+def safe_next(request: HtmxHttpRequest) -> str:
+    """The `next` address the visitor came with, if it stays on this site; else "".
+
+    An invitation link sends an anonymous visitor to log in with `next`; choosing to sign up
+    instead must keep it, or the invitation is lost between the two pages.
+    """
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return candidate if allowed else ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HtmxHttpRequest) -> HttpResponse:
+    next_url = safe_next(request)
     if request.user.is_authenticated:
-        return redirect("overview:projects")
+        return redirect(next_url or "overview:projects")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and over_limit(
         request, scope="signup", limit=SIGNUPS_PER_HOUR, window_seconds=3600
@@ -45,10 +62,22 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if next_url:
+            # Back where they were going (an invitation to accept, a shared page).
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect(next_url)
         messages.success(request, "Welcome! Your personal team is ready: create a first project.")
         return redirect("projects:create")
     status = 422 if request.method == "POST" else 200
-    return render(request, "accounts/signup.html", {"form": form}, status=status)
+    context = {"form": form, "next": next_url, "invited": _is_invitation(next_url)}
+    return render(request, "accounts/signup.html", context, status=status)
+
+
+def _is_invitation(url: str) -> bool:
+    try:
+        return resolve(urlsplit(url).path).view_name == "accounts:invitation"
+    except Resolver404:
+        return False
 
 
 @login_required

@@ -1,11 +1,16 @@
-"""Log lines never carry a share or invitation token: whoever reads the logs could use it."""
+"""Log lines never carry a share, invitation or password-reset token: whoever reads the logs
+could use it."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-TOKEN_PATH = re.compile(r"/(s|accounts/invitations)/[^/\s?&\"']+")
+# A password-reset link is /accounts/password/reset/<user id>/<token>/: the id stays, the
+# token goes.
+TOKEN_PATH = re.compile(
+    r"/(s|accounts/invitations|accounts/password/reset/[^/\s?&\"']+)/[^/\s?&\"']+"
+)
 
 
 def redact(text: str) -> str:

@@ -17,8 +17,14 @@ from decisions.accounts.models import Team
 from decisions.flowchart.registry import get_definition
 from decisions.overview.dashboard import verdict_choices
 from decisions.projects.models import Project
-from decisions.records.models import Decision, ReviewEvent, ReviewStatus, TrackedStep
-from decisions.records.staleness import with_staleness
+from decisions.records.models import (
+    Decision,
+    ReviewEvent,
+    ReviewStatus,
+    TrackedStep,
+    latest_revision,
+)
+from decisions.records.staleness import stale_reasons_by_decision, with_staleness
 from decisions.reports.chart import bar_chart_svg, stacked_columns_svg
 from decisions.wizard.models import RunStatus, WizardRun
 
@@ -44,8 +50,30 @@ def team_portfolio(team: Team) -> dict:
     return {
         "project_count": projects.count(),
         "decided_count": latest.count(),
+        "projects": project_rows(projects),
         "sections": sections,
     }
+
+
+def project_rows(projects) -> list[Project]:
+    """Each project with its latest revision, for a table whose rows lead to the projects:
+    two queries, however many projects."""
+    latest = latest_revision(OuterRef("pk"))
+    rows = list(
+        projects.annotate(
+            latest_decision_id=Subquery(latest.values("pk")),
+            latest_revision=Subquery(latest.values("revision")),
+            latest_verdict=Subquery(latest.values("snapshot__outcome__label")),
+            latest_confidence=Subquery(latest.values("confidence")),
+            latest_status=Subquery(latest.values("review__status")),
+        ).order_by("name", "pk")
+    )
+    reasons = stale_reasons_by_decision(row.latest_decision_id for row in rows)
+    statuses = dict(ReviewStatus.choices)
+    for row in rows:
+        row.stale_reasons = reasons.get(row.latest_decision_id, [])
+        row.latest_status_label = statuses.get(row.latest_status, "")
+    return rows
 
 
 def section(key: str, title: str, rows: list[tuple[str, int]], *, chart: str, **extra) -> dict:
@@ -119,11 +147,12 @@ def steps_section(latest) -> dict:
     per_project = (
         TrackedStep.objects.open()
         .filter(decision__in=latest)
-        .values("decision__project__name")
+        .values("decision__project__name", "decision__project_id")
         .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         .order_by("-open", "decision__project__name")
     )
     rows = [(row["decision__project__name"], row["open"]) for row in per_project]
+    project_ids = [row["decision__project_id"] for row in per_project]
     overdue = sum(row["overdue"] for row in per_project)
     title = "Open next steps per project"
     return section(
@@ -133,6 +162,7 @@ def steps_section(latest) -> dict:
         chart=bar_chart_svg(rows, title=title, chart_id="steps"),
         total=sum(n for _, n in rows),
         overdue=overdue,
+        linked_rows=[(*row, pk) for row, pk in zip(rows, project_ids, strict=True)],
     )
 
 
@@ -149,13 +179,18 @@ def time_to_accept_section(projects) -> dict:
             .values("at")[:1]
         ),
     ).filter(first_example__isnull=False, first_accepted__isnull=False)
-    rows = sorted(
+    linked_rows = sorted(
         (
-            (project.name, max((project.first_accepted - project.first_example).days, 0))
+            (
+                project.name,
+                max((project.first_accepted - project.first_example).days, 0),
+                project.pk,
+            )
             for project in firsts.order_by("name")
         ),
         key=lambda row: -row[1],
     )
+    rows = [(name, days) for name, days, _ in linked_rows]
     title = "Days from first example to accepted decision"
     return section(
         "time-to-accept",
@@ -163,6 +198,7 @@ def time_to_accept_section(projects) -> dict:
         rows,
         chart=bar_chart_svg(rows, title=title, chart_id="time-to-accept", unit=" d"),
         median_days=median(days for _, days in rows) if rows else None,
+        linked_rows=linked_rows,
     )
 
 

@@ -27,6 +27,7 @@ from decisions.overview.dashboard import (
 from decisions.overview.portfolio import team_portfolio
 from decisions.projects.models import Project
 from decisions.records.models import latest_revision
+from decisions.records.staleness import stale_reasons_by_decision
 from decisions.wizard.models import RunStatus, WizardRun
 
 PROJECTS_PER_PAGE = 20
@@ -38,6 +39,7 @@ def with_decision_state(projects: QuerySet) -> QuerySet:
     latest = latest_revision(OuterRef("pk"))
     draft = WizardRun.objects.filter(project=OuterRef("pk"), status=RunStatus.DRAFT)
     return projects.annotate(
+        latest_decision_id=Subquery(latest.values("pk")),
         latest_revision=Subquery(latest.values("revision")),
         latest_verdict=Subquery(latest.values("snapshot__outcome__label")),
         latest_status=Subquery(latest.values("review__status")),
@@ -57,6 +59,10 @@ def project_list(request: HtmxHttpRequest) -> HttpResponse:
     # Meta.ordering does not apply to a grouped query, so the order is spelled out.
     projects = projects.order_by("-last_activity_at", "-pk")
     page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    # One more query for the page, whatever its length: the staleness rule on its revisions.
+    reasons = stale_reasons_by_decision(p.latest_decision_id for p in page.object_list)
+    for listed in page.object_list:
+        listed.stale_reasons = reasons.get(listed.latest_decision_id, [])
     can_create = Membership.objects.editable_by(request.user).exists()
     context = {"page": page, "show_archived": show_archived, "can_create": can_create}
     return render(request, "overview/project_list.html", context)

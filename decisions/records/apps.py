@@ -17,3 +17,8 @@ class RecordsConfig(AppConfig):
         # Deploy-only: a laptop's defaults are right for a laptop.
         checks.register(site_url_check, checks.Tags.security, deploy=True)
         checks.register(webhooks_private_check, checks.Tags.security, deploy=True)
+
+        from decisions.evidence.signals import project_page_context
+        from decisions.records.staleness import project_page_staleness
+
+        project_page_context.connect(project_page_staleness, dispatch_uid="project-page-stale")

@@ -100,18 +100,20 @@ class Staleness:
         return bool(self.reasons)
 
 
-def staleness(decision: Decision) -> Staleness:
-    """Why a re-run is suggested (nothing when none is)."""
-    judged = with_staleness(Decision.objects.filter(pk=decision.pk)).values(
-        "stale",
-        "examples_now",
-        "examples_changed",
-        "examples_saved",
-        "created_at",
-        "platform_closed",
-    )[0]
+JUDGED_ON = (
+    "stale",
+    "examples_now",
+    "examples_changed",
+    "examples_saved",
+    "created_at",
+    "platform_closed",
+)
+
+
+def stale_reasons(judged: dict, flowchart_version: str) -> list[str]:
+    """Why a revision is stale, in words, from the values `with_staleness` annotated."""
     if not judged["stale"]:
-        return Staleness()
+        return []
     reasons = []
     now, saved = judged["examples_now"], judged["examples_saved"]
     if now != saved:
@@ -124,10 +126,35 @@ def staleness(decision: Decision) -> Staleness:
     if judged["platform_closed"]:
         reasons.append(judged["platform_closed"] + ".")
     newer = current_version()
-    if decision.flowchart_version != newer:
+    if flowchart_version != newer:
         reasons.append(
-            f"Flowchart {newer} is newer than the {decision.flowchart_version} this revision used."
+            f"Flowchart {newer} is newer than the {flowchart_version} this revision used."
         )
+    return reasons
+
+
+def stale_reasons_by_decision(decision_ids) -> dict[int, list[str]]:
+    """The reasons of each stale revision among these, in one query (for a page of a list)."""
+    rows = with_staleness(Decision.objects.filter(pk__in=list(decision_ids)))
+    rows = rows.values("pk", "flowchart_version", *JUDGED_ON)
+    judged = {row["pk"]: stale_reasons(row, row["flowchart_version"]) for row in rows}
+    return {pk: reasons for pk, reasons in judged.items() if reasons}
+
+
+def project_stale_reasons(project) -> list[str]:
+    """Why the project's latest revision is stale (nothing when it is not, or there is none),
+    in one query: for the project page."""
+    latest = Decision.objects.filter(project=project).order_by("-revision")
+    row = with_staleness(latest).values("flowchart_version", *JUDGED_ON).first()
+    return stale_reasons(row, row["flowchart_version"]) if row else []
+
+
+def staleness(decision: Decision) -> Staleness:
+    """Why a re-run is suggested (nothing when none is)."""
+    judged = with_staleness(Decision.objects.filter(pk=decision.pk)).values(*JUDGED_ON)[0]
+    reasons = stale_reasons(judged, decision.flowchart_version)
+    if not reasons:
+        return Staleness()
     definition = get_definition(decision.flowchart_version)
     project = decision.project
     today = explain(definition, decision.answers, project_evidence(project, definition.vocabulary))
@@ -138,3 +165,8 @@ def staleness(decision: Decision) -> Staleness:
         would_fire=[message for code, message in after.items() if code not in before],
         would_clear=[message for code, message in before.items() if code not in after],
     )
+
+
+def project_page_staleness(sender, *, project, **kwargs) -> dict:
+    """The project page's "Re-run suggested" and why (the evidence stage sends for it)."""
+    return {"stale_reasons": project_stale_reasons(project)}

@@ -11,7 +11,8 @@ What it leaves:
   with a read-only link for stakeholders;
 - the support bot: a "give it the right context" verdict that went stale when two examples
   arrived after it was saved;
-- contract review: a fine-tuning verdict, and a wizard run in progress that starts over on it.
+- contract review: a fine-tuning verdict, and a wizard run in progress that starts over on it;
+- a viewer, sam, who reads everything and changes nothing.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
 from decisions.evidence import services
 from decisions.evidence.examples.forms import ExampleForm
 from decisions.evidence.models import FailedExample, PromptTrial, TrialSource
+from decisions.lib.tokens import hash_token
 from decisions.projects.models import Project
 from decisions.records.models import Decision
 from decisions.records.review import comment_add, review_move
@@ -39,6 +42,9 @@ from decisions.wizard.models import RunStatus, WizardRun
 from devtools.demo import projects as project_demo
 
 TEAMMATE_USERNAME = "priya"
+VIEWER_USERNAME = "sam"
+SHARE_LABEL = "Sales leadership review"
+SHARE_DAYS = 30
 
 SALES = "Sales email drafting assistant"
 SUPPORT = "Customer support bot: returns and refunds"
@@ -94,7 +100,47 @@ LATE_SUPPORT_EXAMPLES = [
 
 @dataclass
 class DemoDecisions:
-    share_token: str | None  # only when the link was made by this run: tokens are not stored
+    share_token: str | None  # None when the demo's link was revoked
+
+
+def demo_share_token() -> str:
+    """The demo link's token, derived from this install's SECRET_KEY rather than random: only
+    its hash is stored, as for every link, yet each start of `make run` can print it again."""
+    return salted_hmac("devtools.demo.share-link", "sales", algorithm="sha256").hexdigest()
+
+
+def demo_share_link(decision: Decision, user) -> str | None:
+    """The demo's read-only link to the sales decision, made once and renewed when it has
+    expired; None when someone revoked it (the demo respects that)."""
+    token = demo_share_token()
+    expires_at = timezone.now() + timedelta(days=SHARE_DAYS)
+    link = ShareLink.objects.filter(token_hash=hash_token(token)).first()
+    if link is None:
+        ShareLink.objects.create(
+            decision=decision,
+            label=SHARE_LABEL,
+            scope=ReportScope.FULL,
+            token_hash=hash_token(token),
+            created_by=user,
+            expires_at=expires_at,
+        )
+    elif link.revoked_at:
+        return None
+    elif link.state == "expired":
+        ShareLink.objects.filter(pk=link.pk).update(expires_at=expires_at)
+    return token
+
+
+def viewer(team):
+    """A read-only member: what a stakeholder in the team sees, and cannot change."""
+    User = get_user_model()
+    user = User.objects.filter(username=VIEWER_USERNAME).first()
+    if user is None:
+        user = user_signup(
+            username=VIEWER_USERNAME, email="sam@example.com", password=project_demo.DEMO_PASSWORD
+        )
+    Membership.objects.get_or_create(team=team, user=user, defaults={"role": Role.VIEWER})
+    return user
 
 
 def answers(path: dict) -> dict:
@@ -121,7 +167,7 @@ def teammate(team):
     return user
 
 
-def sales_decision(project: Project, user, reviewer, base_url: str = "") -> str:
+def sales_decision(project: Project, user, reviewer, base_url: str = "") -> None:
     today = timezone.localdate()
     # Collected over the three weeks before deciding: the portfolio's time to a decision.
     project.examples.update(created_at=timezone.now() - timedelta(days=21))
@@ -171,14 +217,6 @@ def sales_decision(project: Project, user, reviewer, base_url: str = "") -> str:
         base_url=base_url,
     )
     track_steps(decision, user, reviewer)
-    _, token = ShareLink.create(
-        decision=decision,
-        label="Sales leadership review",
-        expiry="30",
-        scope=ReportScope.FULL,
-        user=user,
-    )
-    return token
 
 
 def track_steps(decision: Decision, user, reviewer) -> None:
@@ -342,7 +380,10 @@ def load_demo_decisions(user, base_url: str = "") -> DemoDecisions:
     token = None
     sales = projects.get(SALES)
     if sales and not sales.decisions.exists():
-        token = sales_decision(sales, user, teammate(sales.team), base_url)
+        sales_decision(sales, user, teammate(sales.team), base_url)
+    if sales:
+        viewer(sales.team)
+        token = demo_share_link(sales.decisions.order_by("revision").first(), user)
     support = projects.get(SUPPORT)
     if support and not support.decisions.exists():
         support_decision(support, user)

@@ -146,3 +146,49 @@ def test_there_is_no_way_to_add_someone_without_their_consent(client, alice, tea
     )
     assert response.status_code == 404
     assert not Membership.objects.filter(team=team, user=charlie).exists()
+
+
+def test_an_invited_person_signs_up_and_keeps_the_invitation(client, invite, team):
+    _, link = invite(email="dana@example.com", role="editor")
+    client.logout()
+    login_page = client.get(link, follow=True).content.decode()
+    signup_href = f"/accounts/signup/?next={link.replace('/', '%2F')}"
+    assert f'href="{signup_href}"' in login_page
+
+    signup_page = client.get(signup_href).content.decode()
+    assert "You were invited to a team" in signup_page
+    assert f'name="next" value="{link}"' in signup_page
+    signed_up = client.post(
+        "/accounts/signup/",
+        {
+            "username": "dana",
+            "email": "dana@example.com",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+            "next": link,
+        },
+    )
+    assert signed_up["Location"] == link
+    assert "Join “Growth team”?" in client.get(link).content.decode()
+    accepted = client.post(link, {"answer": "accept"})
+    assert accepted["Location"] == f"/accounts/teams/{team.pk}/"
+    assert Membership.objects.get(team=team, user__username="dana").role == Role.EDITOR
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example.com/", "//evil.example.com/", "http://testserver.evil/"]
+)
+def test_sign_up_ignores_a_next_to_another_site(client, db, next_url):
+    page = client.get(f"/accounts/signup/?next={next_url}").content.decode()
+    assert 'name="next"' not in page
+    signed_up = client.post(
+        "/accounts/signup/",
+        {
+            "username": "dana",
+            "email": "dana@example.com",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+            "next": next_url,
+        },
+    )
+    assert signed_up["Location"] == "/projects/new/"

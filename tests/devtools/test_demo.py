@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from django.core.management import call_command
 from django.db.models import F
+from django.test import Client
+from django.utils import timezone
 
 from decisions.evidence.models import FailedExample, PromptTrial
 from decisions.projects.models import Project
@@ -13,13 +16,15 @@ from decisions.records.models import Comment, Decision
 from decisions.records.staleness import with_staleness
 from decisions.reports.models import ShareLink
 from decisions.wizard.models import WizardRun
+from devtools.demo.decisions import demo_share_token
 
 
 def test_load_demo_is_idempotent(db, capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
     assert "Demo login: username demo" in first
-    assert re.search(r"A read-only link for stakeholders: http://127.0.0.1:8000/s/\S+/", first)
+    assert "A viewer who reads but changes nothing: username sam, same password." in first
+    link = re.search(r"A read-only link for stakeholders: (http://127.0.0.1:8000/s/\S+/)", first)
     counts = [
         model.objects.count()
         for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
@@ -32,7 +37,40 @@ def test_load_demo_is_idempotent(db, capsys):
         model.objects.count()
         for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
     ] == counts
-    assert "read-only link" not in capsys.readouterr().out  # a token is shown once only
+    again = capsys.readouterr().out
+    assert f"A read-only link for stakeholders: {link.group(1)}" in again  # the same link
+
+
+def test_the_demo_link_opens_the_report_and_sam_only_reads(client, db):
+    call_command("load_demo", stdout=io.StringIO())
+    shared = client.get(f"/s/{demo_share_token()}/")
+    assert shared.status_code == 200
+    assert "Sales email drafting assistant" in shared.content.decode()
+    sam = Client()
+    assert (
+        sam.post("/accounts/login/", {"username": "sam", "password": "fresh-paint-2026"})[
+            "Location"
+        ]
+        == "/projects/"
+    )
+    sales = Project.objects.get(name="Sales email drafting assistant")
+    assert sam.get(f"/projects/{sales.pk}/").status_code == 200
+    assert sam.post(f"/projects/{sales.pk}/examples/add/", {"title": "x"}).status_code == 403
+
+
+def test_an_expired_demo_link_is_renewed_and_a_revoked_one_is_left(db, capsys):
+    call_command("load_demo")
+    capsys.readouterr()
+    ShareLink.objects.update(expires_at=timezone.now())
+    call_command("load_demo")
+    assert "A read-only link for stakeholders: http://" in capsys.readouterr().out
+    assert ShareLink.objects.get().state == "active"
+    ShareLink.objects.update(revoked_at=timezone.now())
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "read-only link for stakeholders" not in out
+    assert "The demo's read-only link was revoked" in out
+    assert ShareLink.objects.count() == 1
 
 
 def test_the_demo_shows_each_kind_of_decision(db):

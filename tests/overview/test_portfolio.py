@@ -124,11 +124,31 @@ def test_page_shows_charts_with_their_numbers(client, bob, portfolio):
     assert response.status_code == 200
     assert html.count('<figure class="chart portfolio-chart mb-0"><svg') == 7
     assert 'aria-labelledby="time-to-accept-title"' in html
+    drafter = Project.objects.get(name="Email drafter")
     assert (
-        '<th scope="row" class="fw-normal text-break">Email drafter</th>'
-        '<td class="text-end fw-semibold">12 d</td>'
+        f'<th scope="row" class="fw-normal text-break"><a href="/projects/{drafter.pk}/">'
+        'Email drafter</a></th><td class="text-end fw-semibold">12 d</td>'
     ) in html
     assert "Old pilot" not in html
+
+
+def test_every_project_has_a_row_that_links_to_it_with_its_latest_verdict(client, bob, portfolio):
+    client.force_login(bob)
+    html = client.get(f"/teams/{portfolio.pk}/portfolio/").content.decode()
+    table = html[html.index('id="projects"') : html.index('id="verdicts"')]
+    names = [p.name for p in Project.objects.filter(team=portfolio).order_by("name")]
+    assert names == ["Contract review", "Email drafter", "Old pilot", "Support bot"]
+    for name in ("Contract review", "Email drafter", "Support bot"):
+        pk = Project.objects.get(name=name).pk
+        assert f'<a href="/projects/{pk}/">{name}</a>' in table
+    assert "Old pilot" not in table  # archived
+    drafter = table[table.index("Email drafter") : table.index("Support bot")]
+    assert "Re-run suggested" in drafter  # an example arrived after its decision
+    assert "accepted" in drafter.lower()
+    support = table[table.index("Support bot") :]
+    assert "Re-run suggested" not in support
+    contracts = table[table.index("Contract review") : table.index("Email drafter")]
+    assert "no decision yet" in contracts
 
 
 def test_stranger_gets_404(client, charlie, portfolio):

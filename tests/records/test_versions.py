@@ -16,9 +16,16 @@ from tests.conftest import make_example
 from tests.flowchart.spec_2026_11 import ANSWERS_FOR_OUTCOME as ANSWERS_2026_11
 from tests.wizard.conftest import answer
 
+# The page's own notices about today (re-run suggested), drawn inside the article so a phone shows
+# the verdict first: they are not the report and rightly change when a newer flowchart arrives.
+TODAYS_NOTICES = re.compile(
+    r'<p class="summary-stale[^"]*">.*?</p>|<div class="alert[^"]*report-stale".*?</div>', re.S
+)
+
 
 def report_article(html: str) -> str:
     article = html[html.index('<article class="report"') : html.index("</article>")]
+    article = re.sub(r"\n\s*(?=\n)", "", TODAYS_NOTICES.sub("", article))  # and the lines they took
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", article)
 
 

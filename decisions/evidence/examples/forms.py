@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
+from django.template.defaultfilters import pluralize
 
+from decisions.evidence.examples.table import ExampleFilter
 from decisions.evidence.models import FailedExample
 from decisions.evidence.test_set import (
     DEFAULT_SHARE_PERCENT,
@@ -64,7 +67,8 @@ class ExampleForm(VersionedForm):
 
 
 class BulkExamplesForm(forms.Form):
-    """The examples ticked in the table and what to do with them."""
+    """The examples ticked in the table, or every example matching its filters, and what to do
+    with them."""
 
     ACTIONS = [
         ("retag", "Retag"),
@@ -73,16 +77,18 @@ class BulkExamplesForm(forms.Form):
         ("delete", "Delete"),
     ]
 
-    examples = forms.ModelMultipleChoiceField(
-        queryset=FailedExample.objects.none(),
-        error_messages={"required": "Tick at least one example first."},
-    )
+    examples = forms.ModelMultipleChoiceField(queryset=FailedExample.objects.none(), required=False)
+    # "Select all N matching": the server finds the examples again from the filters (`query`),
+    # never from ids, and acts only if they still number what the page said.
+    select_all = forms.BooleanField(required=False)
+    matching_count = forms.IntegerField(required=False, min_value=0)
     action = forms.ChoiceField(choices=ACTIONS)
     failure_type = forms.ChoiceField(choices=failure_type_choices, required=False)
     confirmed = forms.BooleanField(required=False)
 
-    def __init__(self, *args, project, **kwargs) -> None:
+    def __init__(self, *args, project, query: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.project, self.query = project, query
         # Only the project's own examples: an id from another project is refused.
         self.fields["examples"].queryset = project.examples.only("pk", "title")
         self.fields["examples"].error_messages["invalid_choice"] = (
@@ -93,7 +99,26 @@ class BulkExamplesForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("action") == "retag" and not cleaned.get("failure_type"):
             self.add_error("failure_type", "Choose the failure type to give them.")
+        if cleaned.get("select_all"):
+            cleaned["examples"] = self._all_matching(cleaned.get("matching_count"))
+        elif not cleaned.get("examples") and "examples" not in self.errors:
+            self.add_error("examples", "Tick at least one example first.")
         return cleaned
+
+    def _all_matching(self, expected: int | None) -> list[FailedExample]:
+        matching = ExampleFilter(QueryDict(self.query), queryset=self.project.examples.all()).qs
+        chosen = list(matching.only("pk", "title").order_by("pk"))
+        if expected is None or len(chosen) != expected:
+            now = len(chosen)
+            raise forms.ValidationError(
+                f"{now} example{pluralize(now)} match{pluralize(now, 'es,')} these filters now, "
+                f"not the {expected} the page showed: examples were added, changed or deleted "
+                "meanwhile. Nothing was changed; look at the table again and choose.",
+                code="stale_count",
+            )
+        if not chosen:
+            raise forms.ValidationError("No example matches these filters.", code="none")
+        return chosen
 
 
 class TestSetForm(forms.Form):

@@ -30,6 +30,7 @@ from decisions.evidence.examples.table import (
     sorted_examples,
 )
 from decisions.evidence.readiness import readiness
+from decisions.evidence.signals import later_stages_context
 from decisions.evidence.test_set import (
     chosen_message,
     project_split,
@@ -80,6 +81,7 @@ def project_detail(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
             )
         ),
         "platform_closed": latest_platform_closed(decisions),
+        **later_stages_context(project),
     }
     template = "projects/detail.html"
     if request.htmx and request.htmx.target == "example-table":
@@ -144,15 +146,21 @@ def examples_table(request, project) -> dict:
     }
 
 
-def _examples_url(project, query: str = "") -> str:
+def _examples_url(project, query: str = "", *, page: str = "", anchor: str = "examples") -> str:
     url = reverse("projects:detail", kwargs={"project_id": project.pk})
     # Only our own filter parameters go back into the address.
-    kept = QueryDict(query).copy() if query else None
-    if kept:
-        for name in list(kept):
-            if name not in TABLE_PARAMETERS:
-                del kept[name]
-    return f"{url}?{kept.urlencode()}#examples" if kept else f"{url}#examples"
+    kept = QueryDict(query, mutable=True)
+    for name in list(kept):
+        if name not in TABLE_PARAMETERS:
+            del kept[name]
+    if page.isdigit() and page != "1":
+        kept["page"] = page
+    return f"{url}?{kept.urlencode()}#{anchor}" if kept else f"{url}#{anchor}"
+
+
+# Bulk messages show at the top of the table they acted on (templates: messages.html skips
+# them), where a PM on page 3 of a filtered table is looking.
+TABLE_MESSAGE = "examples-table"
 
 
 @login_required
@@ -218,14 +226,16 @@ def example_row(request: HtmxHttpRequest, project_id: int, example_id: int) -> H
 @login_required
 @require_POST
 def examples_bulk(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
-    """Retag, hold out, train on or delete the examples ticked in the table; a delete asks to
-    confirm first."""
+    """Retag, hold out, train on or delete the examples ticked in the table, or every example
+    matching its filters; a delete asks to confirm first. Back to the same page and filters,
+    with the message at the top of the table."""
     project, _ = get_project(request.user, project_id, Need.EDIT)
-    form = BulkExamplesForm(request.POST, project=project)
-    back = _examples_url(project, request.POST.get("query", ""))
+    query = request.POST.get("query", "")
+    form = BulkExamplesForm(request.POST, project=project, query=query)
+    back = _examples_url(project, query, page=request.POST.get("page", ""), anchor="example-table")
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(error), extra_tags=TABLE_MESSAGE)
         return redirect(back)
     chosen = form.cleaned_data["examples"]
     count = len(chosen)
@@ -235,16 +245,37 @@ def examples_bulk(request: HtmxHttpRequest, project_id: int) -> HttpResponse:
             project=project, example_ids=[e.pk for e in chosen], failure_type=failure_type
         )
         label = dict(failure_type_choices())[failure_type]
-        messages.success(request, f"Retagged {count} example{pluralize(count)} as “{label}”.")
+        messages.success(
+            request,
+            f"Retagged {count} example{pluralize(count)} as “{label}”.",
+            extra_tags=TABLE_MESSAGE,
+        )
         return redirect(back)
     if form.cleaned_data["action"] in ("hold_out", "train"):
         return _bulk_test_set(request, project, form, back)
     if not form.cleaned_data["confirmed"]:
-        context = {"project": project, "examples": chosen, "query": request.POST.get("query", "")}
-        return render(request, "evidence/bulk_delete.html", context)
+        return render(
+            request, "evidence/bulk_delete.html", _confirm_context(request, project, form)
+        )
     services.examples_delete(project=project, example_ids=[e.pk for e in chosen])
-    messages.success(request, f"Deleted {count} example{pluralize(count)}.")
+    messages.success(
+        request, f"Deleted {count} example{pluralize(count)}.", extra_tags=TABLE_MESSAGE
+    )
     return redirect(back)
+
+
+def _confirm_context(request, project, form) -> dict:
+    """What a confirmation page sends back: the same ticked ids, or the same filters and count
+    for "all matching" (checked again when confirmed)."""
+    return {
+        "project": project,
+        "examples": form.cleaned_data["examples"],
+        "select_all": form.cleaned_data["select_all"],
+        "matching_count": form.cleaned_data["matching_count"],
+        "action": form.cleaned_data["action"],
+        "query": request.POST.get("query", ""),
+        "page_number": request.POST.get("page", ""),
+    }
 
 
 def _bulk_test_set(request, project, form, back: str) -> HttpResponse:
@@ -255,13 +286,7 @@ def _bulk_test_set(request, project, form, back: str) -> HttpResponse:
     hold_out = form.cleaned_data["action"] == "hold_out"
     stranded = [] if form.cleaned_data["confirmed"] else trials_on_current_test_set(project)
     if stranded:
-        context = {
-            "project": project,
-            "examples": form.cleaned_data["examples"],
-            "action": form.cleaned_data["action"],
-            "stranded": stranded,
-            "query": request.POST.get("query", ""),
-        }
+        context = {**_confirm_context(request, project, form), "stranded": stranded}
         return render(request, "evidence/bulk_test_set.html", context)
     try:
         services.test_set_choose(
@@ -270,9 +295,9 @@ def _bulk_test_set(request, project, form, back: str) -> HttpResponse:
             example_ids=held | ticked if hold_out else held - ticked,
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags=TABLE_MESSAGE)
     else:
-        messages.success(request, chosen_message(project))
+        messages.success(request, chosen_message(project), extra_tags=TABLE_MESSAGE)
     return redirect(back)
 
 

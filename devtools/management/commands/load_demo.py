@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from devtools.demo.decisions import TEAMMATE_USERNAME, load_demo_decisions
+from devtools.demo.decisions import TEAMMATE_USERNAME, VIEWER_USERNAME, load_demo_decisions
 from devtools.demo.projects import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo user, three demo projects and their decisions, reviews and share link; "
-        "running it again duplicates nothing."
+        "Load the demo user, a teammate and a viewer, three demo projects and their decisions, "
+        "reviews and share link; running it again duplicates nothing and prints the link again."
     )
 
     def add_arguments(self, parser) -> None:
@@ -27,6 +27,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"A teammate who reviewed a decision: username {TEAMMATE_USERNAME}, same password."
         )
+        self.stdout.write(
+            f"A viewer who reads but changes nothing: username {VIEWER_USERNAME}, same password."
+        )
         if decisions.share_token:
             url = f"{options['base_url'].rstrip('/')}/s/{decisions.share_token}/"
             self.stdout.write(f"A read-only link for stakeholders: {url}")
+        else:
+            self.stdout.write("The demo's read-only link was revoked; make another on its report.")
