@@ -841,6 +841,7 @@ MUTATIONS: tuple[Mutation, ...] = (
         "the text before a mention is put on the page unescaped",
         (NOTIFIED,),
         "mentions_show",
+    ),
     # Accounts and bulk work (issue 26) ------------------------------------------------------
     Mutation(
         "accounts-signup-follows-any-next",
