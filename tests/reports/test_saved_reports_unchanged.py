@@ -8,8 +8,9 @@ make this pass; a deliberate change to old reports is a decision of its own.
 
 `GOLDEN_WRITE=1 pytest tests/reports/test_saved_reports_unchanged.py` wrote them.
 `GOLDEN_WRITE=renders` rewrites only the renders from the saved rows, for a deliberate change.
-The one made so far: the review bar and timeline of issue 26 (the team's review of the
-revision today, under its verdict and beside its answers) now sit inside the article, on old
+The ones made so far, both of issue 26: the review bar and timeline (the team's review of the
+revision today, under its verdict and beside its answers) and the "Re-run suggested" notice
+(after the summary, so a phone shows the verdict first) now sit inside the article, on old
 reports too; the PDF's text did not change.
 """
 
