@@ -219,7 +219,7 @@ TARGETS = {
             "OpenAI chat fine-tuning (JSONL)",
             10,
             50,
-            "OpenAI refuses fewer than 10 examples and suggests starting with 50 to 100.",
+            "One chat per example: its turns, then the expected output as the assistant's.",
             chat.openai_chat_record,
             chat.holds_chat,
             TRAINING_CHAT_UNHELD,
@@ -242,7 +242,7 @@ TARGETS = {
             "Vertex AI Gemini supervised tuning (JSONL)",
             1,
             100,
-            "Google recommends starting with 100 examples. Turns of one role in a row are "
+            "Turns of one role in a row are "
             "joined, since Gemini wants user and model to alternate.",
             chat.vertex_record,
             chat.holds_alternating,
@@ -254,7 +254,7 @@ TARGETS = {
             "Amazon Bedrock conversation fine-tuning (JSONL)",
             1,
             100,
-            "Amazon recommends at least 100 samples per task for Nova models. Nova refuses the "
+            "Nova refuses the "
             "words it marks turns with (User:, Assistant:, System:, Bot:, Thought:, [EOS]).",
             chat.bedrock_record,
             chat.holds_nova,
