@@ -106,7 +106,12 @@ PAGES = [
 @pytest.fixture
 def world(db, settings):
     # Queued, not run: PDFs are not rendered while the demo loads.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["default", "notifications"],
+        }
+    }
     call_command("load_demo", stdout=io.StringIO())
     projects = {p.name: p for p in Project.objects.all()}
     sales, support, contracts = projects[SALES], projects[SUPPORT], projects[CONTRACTS]
