@@ -101,7 +101,7 @@ def test_promptfoo_repeat_runs_make_one_trial_with_each_case_passing_in_most_run
         "late delivery": [2, 3],
         "damaged item": [1, 3],
     }
-    assert trial.flaky_cases() == ["late delivery", "damaged item"]
+    assert trial.flaky_cases() == ["damaged item", "late delivery"]
     page = logged_in.get(f"/projects/{project.pk}/trials/").content.decode()
     assert "3 runs a case" in page
     assert "<span data-flaky-cases>2 cases flipped</span>" in page
