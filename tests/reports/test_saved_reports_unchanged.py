@@ -166,7 +166,9 @@ def report_article(request_factory, alice, decision, membership) -> str:
     request.htmx = False
     html = render_report(request, decision, membership).content.decode()
     article = html[html.index('<article class="report"') : html.index("</article>") + 10]
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", article)
+    article = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", article)
+    # The review bar's reviewers are named by user id, which differs between databases.
+    return re.sub(r'<option value="\d+">', '<option value="ID">', article)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -206,6 +208,10 @@ def old_project(team, alice):
 
 
 @pytest.mark.parametrize("version", list(SAVED))
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the saved rows' JSON goes into jsonb, which keeps no key order: compared on SQLite",
+)
 def test_an_old_decision_renders_as_it_did(version, old_project, alice, rf, settings):
     settings.TIME_ZONE = "UTC"
     if WRITING and version == next(iter(SAVED)):
