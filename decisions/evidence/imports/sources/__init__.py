@@ -3,7 +3,7 @@
 Most exports map column by column (parse.suggest_mapping). These do not: a chat fine-tuning
 line keeps its expected output as the conversation's last assistant turn, a promptfoo results
 file holds a list of results inside one object, a ShareGPT record names roles "human" and
-"gpt". `recognise` spots such a file from its first record and rewrites every record, one at
+"gpt". `in_our_columns` spots such a file from its first record and rewrites every record, one at
 a time, into columns named after our fields (`input`, `bad_output`, `expected_output`,
 `title`, `severity`, `failure_type`, `notes`), which the mapping then takes without asking.
 
