@@ -268,8 +268,13 @@ class PromptTrial(models.Model):
         return self.passed / self.cases if self.cases else 0.0
 
     def flaky_cases(self) -> list[str]:
-        """The cases that passed in some of their repeated runs and failed in others."""
-        return [case for case, (passed, runs) in self.repeat_counts.items() if 0 < passed < runs]
+        """The cases that passed in some of their repeated runs and failed in others, sorted.
+
+        Sorted because PostgreSQL's jsonb keeps no key order, so the stored order is not the file's.
+        """
+        return sorted(
+            case for case, (passed, runs) in self.repeat_counts.items() if 0 < passed < runs
+        )
 
 
 class TestSetMethod(models.TextChoices):
