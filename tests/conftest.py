@@ -10,6 +10,35 @@ from decisions.accounts.services import team_create, user_signup
 from decisions.evidence.models import FailedExample
 from decisions.projects.models import Project
 
+# Fixtures that reach the database: a test holding none of them (nor a django_db or database
+# mark) never touches one, so a second database has nothing to show it.
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that reach the database (CI's PostgreSQL run: the others "
+        "ran on SQLite already and would show nothing new).",
+    )
+
+
+def touches_database(item: pytest.Item) -> bool:
+    return bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or item.get_closest_marker("django_db")
+        or item.get_closest_marker("database")
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    config.hook.pytest_deselected(items=[item for item in items if not touches_database(item)])
+    items[:] = [item for item in items if touches_database(item)]
+
+
 PASSWORD = "correct-horse-battery-staple"
 IMMEDIATE_TASKS = {
     "default": {
