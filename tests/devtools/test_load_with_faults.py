@@ -23,6 +23,7 @@ def figure(output: str, row: str) -> int:
     return int(re.search(rf"\| {row} \| ([\d,]+) \|", output)[1].replace(",", ""))
 
 
+@pytest.mark.database  # through its own process: it holds no db fixture
 def test_a_server_killed_midway_loses_no_acknowledged_answer():
     command = [sys.executable, "manage.py", "bench", "--small", "--live", "6"]
     command += ["--seconds", "40", "--kill-after", "15"]
