@@ -357,6 +357,26 @@ def test_a_formula_cell_refuses_the_whole_file_with_row_and_column(logged_in, pr
     assert FailedExample.objects.count() == 0
 
 
+def test_a_broken_conversation_cell_refuses_the_whole_file_with_its_row(logged_in, project):
+    broken = '"[{""role"": ""user"", ""content"": ""Hi""}, {""role"": ""user"""'
+    content = (
+        b"title,input,bad_output,input_messages\n"
+        b"Plain,Hello,Bad answer,\n"
+        b'Chat,"user: Hi",Bad answer,' + broken.encode() + b"\n"
+        b'Not turns,Hi,Bad answer,"{""role"": ""user""}"\n'
+    )
+    upload(logged_in, project, "backup.csv", content)
+    response = run_import(logged_in, project, ExampleImport.objects.get())
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "<strong>Row 3</strong>, column <code>input</code>: input_messages is not JSON "
+        "(Expecting &#x27;,&#x27; delimiter at character 52)"
+    ) in html
+    assert "<strong>Row 4</strong>, column <code>input</code>: input_messages holds no list" in html
+    assert FailedExample.objects.count() == 0
+
+
 def test_an_over_long_cell_is_refused_not_cut(logged_in, project):
     content = b"input,bad_output\n" + b"x," + b"y" * 20_001 + b"\n"
     upload(logged_in, project, "long.csv", content)

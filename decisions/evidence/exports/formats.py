@@ -31,6 +31,9 @@ CSV_COLUMNS = (
     "techniques_tried",
     "iterations",
     "notes",
+    # A conversation's turns as JSON, empty for a plain input: the input column holds only
+    # their readable text, and the roles must survive the round trip.
+    "input_messages",
 )
 
 
@@ -115,6 +118,7 @@ def csv_row(e: FailedExample) -> tuple:
         ",".join(e.techniques_tried),
         e.iterations,
         e.notes,
+        json.dumps(e.input_messages, ensure_ascii=False) if e.input_messages else "",
     )
 
 

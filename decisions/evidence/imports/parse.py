@@ -31,6 +31,7 @@ from decisions.evidence.imports.read import (  # noqa: F401 (the reading side, r
     too_large,
     too_many_rows,
 )
+from decisions.evidence.imports.sources.common import chat_from
 from decisions.evidence.models import OUTPUT_MAX, Severity
 from decisions.flowchart.vocabulary import Vocabulary
 from decisions.lib.spreadsheet import looks_like_formula, unescape_cell
@@ -173,9 +174,15 @@ def _single_leaf(present: Mapping[str, str], parent: str) -> str:
     return leaves[0] if len(leaves) == 1 else present.get(parent, "")
 
 
+# Our CSV's column of a conversation's turns (JSON): the input column beside it holds only
+# their readable text, so the turns are what the example is.
+MESSAGES_COLUMN = "input_messages"
+
+
 # Column names of the tools' exports that are not a field's synonym.
 SHAPE_COLUMNS = frozenset(
     {"inputs", "outputs", "reference_outputs", "expectedoutput", "metadata", "id", "tags"}
+    | {MESSAGES_COLUMN}
 )
 # A header cell that reads like a value: a sentence, a question, an address, a number.
 DATA_LIKE = re.compile(r"[?!;@]|[.:](\s|$)|\d{3}|^[\d\s.,+-]+$|(\S+\s+){4}\S")
@@ -338,7 +345,7 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
         raw = _raw_value(record, column)
         if import_field.name == "input_text":
             try:
-                raw = _chat_input(row, raw)
+                raw = _chat_input(row, _saved_conversation(record, parsed) or raw)
             except ValueError as error:
                 row.problems.append(Problem(str(error), where, column))
                 continue
@@ -360,6 +367,29 @@ def _convert(where, record, parsed, options, vocabulary) -> ConvertedRow:
             row.problems.append(Problem(str(error), where, column))
     _check_required(row, record, options)
     return row
+
+
+def _saved_conversation(record, parsed: ParsedFile) -> list | None:
+    """The turns in our CSV's input_messages cell, or None when the file has none there.
+    ValueError, naming the column, when the cell holds no list of turns."""
+    if parsed.file_format != "csv" or MESSAGES_COLUMN not in parsed.columns:
+        return None
+    cell = unescape_cell(str(column_value(record, MESSAGES_COLUMN) or "")).strip()
+    if not cell:
+        return None
+    try:
+        turns = json.loads(cell)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{MESSAGES_COLUMN} is not JSON ({error.msg} at character {error.pos + 1}): it "
+            'holds the turns as [{"role": "user", "content": "…"}, …], or nothing.'
+        ) from None
+    if chat_from(turns) is None:
+        raise ValueError(
+            f"{MESSAGES_COLUMN} holds no list of turns: write them as "
+            '[{"role": "user", "content": "…"}, …], or leave it empty.'
+        )
+    return turns
 
 
 def _chat_input(row: ConvertedRow, raw):

@@ -37,7 +37,7 @@ def copied(client, project, team, target: str, part: str, **params) -> Project:
     exported = client.get(f"/projects/{project.pk}/export/{target}/{part}/", params)
     assert exported.status_code == 200
     fresh = Project.objects.create(team=team, name=f"Copy via {target}")
-    suffix = "yaml" if target == "promptfoo" else "jsonl"
+    suffix = {"promptfoo": "yaml", "csv": "csv"}.get(target, "jsonl")
     assert upload(client, fresh, f"{target}.{suffix}", body_of(exported)).status_code == 302
     example_import = ExampleImport.objects.get(project=fresh)
     assert run_import(client, fresh, example_import).status_code == 302
@@ -59,6 +59,15 @@ def test_dataset_exports_come_back_identical(client, alice, team, project, reali
     assert rows(fresh, "all") == rows(project, part)
     conversations = [r[2] for r in rows(fresh, "all") if r[2]]
     assert conversations == {"train": CONVERSATIONS[:5], "test": CONVERSATIONS[5:]}[part]
+
+
+def test_the_csv_backup_comes_back_identical_conversations_included(
+    client, alice, team, project, realistic
+):
+    client.force_login(alice)
+    fresh = copied(client, project, team, "csv", "all")
+    assert rows(fresh, "all") == rows(project, "all")
+    assert [r[2] for r in rows(fresh, "all") if r[2]] == CONVERSATIONS
 
 
 @pytest.mark.parametrize(
