@@ -69,7 +69,7 @@ RUN_ENV = DEBUG=false STATIC_MANIFEST=true STATIC_COMPRESS=false $(LOCAL_KEY) \
 run: install $(LOCAL_SECRET)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(RUN_ENV) $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
 	@echo "Open http://$(HOST_PORT)/ and log in with the demo account above. Ctrl-C stops both."
 	$(RUN_ENV) HOST_PORT=$(HOST_PORT) $(BIN)/honcho start --procfile Procfile
 
@@ -77,7 +77,7 @@ run: install $(LOCAL_SECRET)
 # pages), static files straight from static/, the worker restarting on changes too.
 dev: install $(LOCAL_SECRET)
 	DEBUG=true $(LOCAL_KEY) $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(LOCAL_KEY) $(BIN)/python manage.py load_demo --base-url http://$(HOST_PORT)
+	DEBUG=true $(LOCAL_KEY) SITE_URL=http://$(HOST_PORT) $(BIN)/python manage.py load_demo
 	@echo "Open http://$(HOST_PORT)/ (runserver, reloading on changes). Ctrl-C stops both."
 	DEBUG=true $(LOCAL_KEY) HOST_PORT=$(HOST_PORT) SITE_URL=http://$(HOST_PORT) WORKER_ARGS=--reload \
 		WEB_COMMAND="$(BIN)/python manage.py runserver $(HOST_PORT)" \

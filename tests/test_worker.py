@@ -176,4 +176,4 @@ def test_schedule_review_reminders_starts_missing_chains_once(settings, project,
         "Reminders queued for 0 revision(s) in review.",
     ]
     queued = DBTaskResult.objects.get(task_path="decisions.records.tasks.remind_reviewers")
-    assert queued.args_kwargs["args"] == [decision.pk, ""]
+    assert queued.args_kwargs["args"] == [decision.pk]

@@ -91,7 +91,6 @@ def review_move(
     note: str = "",
     informed=(),
     requested=None,
-    base_url: str = "",
 ) -> ReviewEvent:
     """One move of the review. Proposing asks `requested` (the team's editors and owners;
     None keeps whoever was asked before). An acceptance short of the team's number is
@@ -130,7 +129,7 @@ def review_move(
         event = _record(decision, review, end, user, note.strip())
     if move == PROPOSE:
         _ask(review, informed, requested)
-        transaction.on_commit(lambda: _schedule_reminder(decision.pk, base_url))
+        transaction.on_commit(lambda: _schedule_reminder(decision.pk))
     if event.to_status == ReviewStatus.ACCEPTED:
         _supersede_older(decision, user)
     notices.review_moved(event)
@@ -193,10 +192,10 @@ def _supersede_older(decision: Decision, user) -> None:
         Review.objects.filter(pk=review.pk).update(superseded_by=decision)
 
 
-def _schedule_reminder(decision_id: int, base_url: str) -> None:
+def _schedule_reminder(decision_id: int) -> None:
     from decisions.records.tasks import reminder_schedule
 
-    reminder_schedule(decision_id=decision_id, base_url=base_url)
+    reminder_schedule(decision_id=decision_id)
 
 
 @transaction.atomic

@@ -76,8 +76,6 @@ def review_step(request: HtmxHttpRequest, project_id: int, revision: int) -> Htt
             note=request.POST.get("note", ""),
             informed=list(informed),
             requested=list(requested) if move == review.PROPOSE else None,
-            # Captured now for the e-mails a worker sends later (SITE_URL wins when set).
-            base_url=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         return _refused(request, decision, error)

@@ -167,7 +167,7 @@ def teammate(team):
     return user
 
 
-def sales_decision(project: Project, user, reviewer, base_url: str = "") -> None:
+def sales_decision(project: Project, user, reviewer) -> None:
     today = timezone.localdate()
     # Collected over the three weeks before deciding: the portfolio's time to a decision.
     project.examples.update(created_at=timezone.now() - timedelta(days=21))
@@ -193,8 +193,6 @@ def sales_decision(project: Project, user, reviewer, base_url: str = "") -> None
         move="propose",
         note="Trials back this up: 36 of 40 pass with the new prompt.",
         requested=[reviewer],
-        # The review e-mails link to where the demo is served.
-        base_url=base_url,
     )
     comment_add(
         decision=decision,
@@ -214,7 +212,6 @@ def sales_decision(project: Project, user, reviewer, base_url: str = "") -> None
         user=reviewer,
         move="accept",
         note="Ship the new prompt; re-run after a month of live traffic.",
-        base_url=base_url,
     )
     track_steps(decision, user, reviewer)
 
@@ -352,7 +349,7 @@ def contract_test_set(project: Project, user) -> None:
         services.trial_create(project=project, trial=trial, user=user)
 
 
-def contracts_decision(project: Project, user, base_url: str = "") -> None:
+def contracts_decision(project: Project, user) -> None:
     contract_test_set(project, user)
     decision = saved_decision(project, user, FINE_TUNE_PATH)
     # Waiting on priya: her dashboard opens with it under "Waiting for my review".
@@ -363,7 +360,6 @@ def contracts_decision(project: Project, user, base_url: str = "") -> None:
         move="propose",
         note="Fine-tuning plus retrieval: the trials stop short of the pass mark on NDAs.",
         requested=[teammate(project.team)],
-        base_url=base_url,
     )
     WizardRun.objects.create(
         project=project, created_by=user, answers=answers(DRAFT_PATH), status=RunStatus.DRAFT
@@ -371,7 +367,7 @@ def contracts_decision(project: Project, user, base_url: str = "") -> None:
 
 
 @transaction.atomic
-def load_demo_decisions(user, base_url: str = "") -> DemoDecisions:
+def load_demo_decisions(user) -> DemoDecisions:
     """Adds the decisions to the demo projects that have none yet."""
     projects = {
         project.name: project
@@ -380,7 +376,7 @@ def load_demo_decisions(user, base_url: str = "") -> DemoDecisions:
     token = None
     sales = projects.get(SALES)
     if sales and not sales.decisions.exists():
-        sales_decision(sales, user, teammate(sales.team), base_url)
+        sales_decision(sales, user, teammate(sales.team))
     if sales:
         viewer(sales.team)
         token = demo_share_link(sales.decisions.order_by("revision").first(), user)
@@ -389,5 +385,5 @@ def load_demo_decisions(user, base_url: str = "") -> DemoDecisions:
         support_decision(support, user)
     contracts = projects.get(CONTRACTS)
     if contracts and not contracts.decisions.exists():
-        contracts_decision(contracts, user, base_url)
+        contracts_decision(contracts, user)
     return DemoDecisions(share_token=token)

@@ -24,7 +24,10 @@ def test_load_demo_is_idempotent(db, capsys):
     first = capsys.readouterr().out
     assert "Demo login: username demo" in first
     assert "A viewer who reads but changes nothing: username sam, same password." in first
-    link = re.search(r"A read-only link for stakeholders: (http://127.0.0.1:8000/s/\S+/)", first)
+    # SITE_URL (the tests' https://decisions.example.com) says where the demo is served.
+    link = re.search(
+        r"A read-only link for stakeholders: (https://decisions\.example\.com/s/\S+/)", first
+    )
     counts = [
         model.objects.count()
         for model in (Project, FailedExample, Decision, Comment, ShareLink, WizardRun)
@@ -63,7 +66,10 @@ def test_an_expired_demo_link_is_renewed_and_a_revoked_one_is_left(db, capsys):
     capsys.readouterr()
     ShareLink.objects.update(expires_at=timezone.now())
     call_command("load_demo")
-    assert "A read-only link for stakeholders: http://" in capsys.readouterr().out
+    assert (
+        "A read-only link for stakeholders: https://decisions.example.com/s/"
+        in capsys.readouterr().out
+    )
     assert ShareLink.objects.get().state == "active"
     ShareLink.objects.update(revoked_at=timezone.now())
     call_command("load_demo")

@@ -13,6 +13,7 @@ from django.tasks import task_backends
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
 from decisions.records.models import Acceptance, Decision, Review, ReviewEvent
+from decisions.records.notifications.models import Notification
 from decisions.records.reminders import review_remind
 from decisions.records.review import review_move
 from decisions.records.tasks import remind_reviewers
@@ -90,7 +91,7 @@ def test_the_reminder_goes_to_those_who_have_not_accepted_with_a_link(
 ):
     Acceptance.objects.create(decision=proposed, reviewer=emily, at=PROPOSED)
     with django_capture_on_commit_callbacks(execute=True):
-        remind_reviewers.enqueue(proposed.pk, "http://decisions.test/")
+        remind_reviewers.enqueue(proposed.pk)
     assert [m.to for m in mail.outbox] == [["frank@example.com"]]
     message = mail.outbox[0]
     assert message.subject == "Email drafter, revision 1: waiting for your review"
@@ -111,26 +112,44 @@ def test_proposing_queues_the_first_reminder_for_when_the_wait_is_over(
             membership=membership,
             user=alice,
             move="propose",
-            base_url="http://x/",
         )
     proposed_at = ReviewEvent.objects.get(decision=decision).at
     queued = [r for r in task_backends["default"].results if r.task.name == "remind_reviewers"]
     assert [(r.task.run_after, r.args) for r in queued] == [
-        (proposed_at + timedelta(days=7, seconds=1), [decision.pk, "http://x/"])
+        (proposed_at + timedelta(days=7, seconds=1), [decision.pk])
     ]
 
 
 def test_a_reminder_queues_the_next_one_a_day_later(settings, proposed):
     settings.TASKS = DUMMY_TASKS
     ReviewEvent.objects.filter(decision=proposed).update(at=PROPOSED - timedelta(days=30))
-    remind_reviewers.call(proposed.pk, "")
+    remind_reviewers.call(proposed.pk)
     reminded_at = Review.objects.get(decision=proposed).reminded_at
     queued = [r for r in task_backends["default"].results if r.task.name == "remind_reviewers"]
     assert [r.task.run_after for r in queued] == [reminded_at + timedelta(days=1, seconds=1)]
 
 
+@pytest.mark.parametrize(
+    "old_arguments",
+    [(("http://decisions.test/",), {}), ((), {"base_url": "http://decisions.test/"})],
+    ids=["positional", "keyword"],
+)
+def test_a_reminder_queued_with_the_old_base_url_still_runs_and_its_successor_drops_it(
+    settings, proposed, frank, old_arguments
+):
+    settings.TASKS = DUMMY_TASKS
+    ReviewEvent.objects.filter(decision=proposed).update(at=PROPOSED - timedelta(days=30))
+    args, kwargs = old_arguments
+    assert remind_reviewers.call(proposed.pk, *args, **kwargs) == 1
+    reminder = Notification.objects.get(kind="review.reminder")
+    link = f"https://decisions.example.com/projects/{proposed.project_id}/decisions/1/#review"
+    assert reminder.url == link
+    queued = [r for r in task_backends["default"].results if r.task.name == "remind_reviewers"]
+    assert [(r.args, r.kwargs) for r in queued] == [([proposed.pk], {})]
+
+
 def test_the_chain_ends_when_the_review_moves_on(settings, proposed):
     settings.TASKS = DUMMY_TASKS
     Review.objects.filter(decision=proposed).update(status="accepted")
-    assert remind_reviewers.call(proposed.pk, "") == 0
+    assert remind_reviewers.call(proposed.pk) == 0
     assert [r for r in task_backends["default"].results if r.task.name == "remind_reviewers"] == []

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
+from decisions.lib.links import absolute_url
 from devtools.demo.decisions import TEAMMATE_USERNAME, VIEWER_USERNAME, load_demo_decisions
 from devtools.demo.projects import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 
@@ -10,16 +12,9 @@ class Command(BaseCommand):
         "reviews and share link; running it again duplicates nothing and prints the link again."
     )
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--base-url",
-            default="http://127.0.0.1:8000",
-            help="where the share link and the review e-mails' links point",
-        )
-
     def handle(self, *args, **options) -> None:
         user, created = load_demo()
-        decisions = load_demo_decisions(user, base_url=options["base_url"])
+        decisions = load_demo_decisions(user)
         self.stdout.write(f"Demo data: {created} project(s) created.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo login: username {DEMO_USERNAME}, password {DEMO_PASSWORD}")
@@ -31,7 +26,8 @@ class Command(BaseCommand):
             f"A viewer who reads but changes nothing: username {VIEWER_USERNAME}, same password."
         )
         if decisions.share_token:
-            url = f"{options['base_url'].rstrip('/')}/s/{decisions.share_token}/"
+            # From SITE_URL, like the review e-mails' links: one setting says where the demo is.
+            url = absolute_url(reverse("reports:shared", kwargs={"token": decisions.share_token}))
             self.stdout.write(f"A read-only link for stakeholders: {url}")
         else:
             self.stdout.write("The demo's read-only link was revoked; make another on its report.")

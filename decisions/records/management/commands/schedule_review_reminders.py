@@ -16,11 +16,6 @@ TASK_PATH = "decisions.records.tasks.remind_reviewers"
 class Command(BaseCommand):
     help = "Queue a review reminder for each proposed revision that has none queued."
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument(
-            "--base-url", default="", help="where the e-mails' links point, unless SITE_URL is set"
-        )
-
     def handle(self, *args, **options) -> None:
         queued = set(
             DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").values_list(
@@ -35,6 +30,6 @@ class Command(BaseCommand):
         )
         count = 0
         for decision_id in proposed:
-            reminder_schedule(decision_id=decision_id, base_url=options["base_url"])
+            reminder_schedule(decision_id=decision_id)
             count += 1
         self.stdout.write(f"Reminders queued for {count} revision(s) in review.")
