@@ -231,6 +231,16 @@ MUTATIONS: tuple[Mutation, ...] = (
         "dismisses",
     ),
     Mutation(
+        "dismissal-tells-everyone-asked",
+        "review",
+        "decisions/records/notices.py",
+        "        recipients=reviewers,\n",
+        "        recipients=list(decision.review.requested_reviewers.all()),\n",
+        "a dismissal e-mails every reviewer asked, not only those whose acceptance it dismissed",
+        ("tests/records/test_carry_over.py",),
+        "dismissed_acceptance_emails",
+    ),
+    Mutation(
         "reminder-at-exactly-the-wait",
         "review",
         "decisions/records/reminders.py",

@@ -1,13 +1,15 @@
 """What a re-run's revision takes over from the one before: who was asked, the acceptances
 (kept when every answer is the same, dismissed with a note when one changed, as a stale
-approval is dismissed when a pull request's change moves), and the conversation: open
-comments and change requests stay in view until they are resolved."""
+approval is dismissed when a pull request's change moves, and each reviewer told by e-mail),
+and the conversation: open comments and change requests stay in view until they are
+resolved."""
 
 from __future__ import annotations
 
 from django.db.models import Max
 from django.utils import timezone
 
+from decisions.records import notices
 from decisions.records.diff import answer_changes
 from decisions.records.models import (
     Acceptance,
@@ -46,13 +48,18 @@ def review_carry_over(*, previous: Decision | None, decision: Decision, user) ->
         return
     note = dismissal_note(previous, decision, changes, [a.reviewer for a in acceptances])
     previous.acceptances.live().update(dismissed_at=timezone.now(), dismissed_note=note)
-    ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         decision=decision,
         kind=EventKind.DISMISSAL,
         from_status=ReviewStatus.DRAFT,
         to_status=ReviewStatus.DRAFT,
         by=user,
         note=note,
+    )
+    # A reviewer whose acceptance stopped counting would otherwise learn it only by opening
+    # the report.
+    notices.acceptances_dismissed(
+        event, previous=previous, reviewers=[a.reviewer for a in acceptances], changes=changes
     )
 
 

@@ -1,5 +1,6 @@
-"""Who each event of the records stage tells, and in what words: review moves, comments,
-@mentions, assigned steps. Everything goes out through notify() (notifications/send.py)."""
+"""Who each event of the records stage tells, and in what words: review moves, dismissed
+acceptances, comments, @mentions, assigned steps. Everything goes out through notify()
+(notifications/send.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from django.contrib.auth import get_user_model
 
 from decisions.accounts.models import Role
 from decisions.records.mentions import mentioned_members
-from decisions.records.models import Comment, EventKind, ReviewEvent, ReviewStatus, TrackedStep
+from decisions.records.models import (
+    Comment,
+    Decision,
+    EventKind,
+    ReviewEvent,
+    ReviewStatus,
+    TrackedStep,
+)
 from decisions.records.notifications import kinds
 from decisions.records.notifications.send import notify
 from decisions.records.reminders import waiting_reviewers
@@ -45,7 +53,9 @@ def review_recipients(event: ReviewEvent) -> list:
 
 def review_moved(event: ReviewEvent) -> None:
     kind = _review_kind(event)
-    if kind is None:  # superseded, withdrawn or dismissed: the timeline says it
+    # Superseded or withdrawn: the timeline says it. A dismissal is told by
+    # acceptances_dismissed(), which knows whose acceptances it dismissed.
+    if kind is None:
         return
     decision = event.decision
     notify(
@@ -99,6 +109,32 @@ def _review_verb(event: ReviewEvent) -> str:
         ReviewStatus.ACCEPTED: "accepted",
         ReviewStatus.REJECTED: "rejected",
     }.get(event.to_status, "asked for changes to")
+
+
+def acceptances_dismissed(
+    event: ReviewEvent, *, previous: Decision, reviewers: list, changes: list[dict]
+) -> None:
+    """A re-run whose answers changed dismissed the acceptances of the revision before: each
+    reviewer who had accepted it hears which answers changed, with a link to the new
+    revision's timeline, where the dismissal note is (notify() leaves out the re-runner)."""
+    decision = event.decision
+    project = decision.project
+    count = len(changes)
+    answers = f"{count} answer{'s' if count != 1 else ''}"
+    notify(
+        kind=kinds.REVIEW_DISMISSED,
+        decision=decision,
+        actor=event.by,
+        recipients=reviewers,
+        subject=f"{project.name}, revision {decision.revision}: your acceptance of revision "
+        f"{previous.revision} was dismissed",
+        summary=f"{_name(event.by)} saved revision {decision.revision} of “{project.name}” "
+        f"with {answers} changed: the acceptance of revision {previous.revision} by "
+        f"{_names(reviewers)} no longer counts",
+        template="records/email/dismissed.txt",
+        context={"previous": previous, "changes": changes, "answers": answers},
+        anchor="timeline",
+    )
 
 
 def comment_added(comment: Comment) -> None:

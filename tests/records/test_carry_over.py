@@ -4,12 +4,23 @@ conversation, until it is resolved; the history diff shows notes and review outc
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core import mail
 
 from decisions.accounts.models import Membership, Role
 from decisions.accounts.services import user_signup
 from decisions.records.carry import carried_conversation
-from decisions.records.models import Acceptance, Comment, Review, ReviewEvent
+from decisions.records.models import (
+    Acceptance,
+    Comment,
+    Notification,
+    Review,
+    ReviewEvent,
+    WebhookDelivery,
+    WebhookTarget,
+)
 from tests.conftest import PASSWORD
 from tests.reports.conftest import save_decision
 
@@ -156,3 +167,111 @@ def test_the_history_diff_of_identical_revisions_says_so(client, project, alice)
     client.force_login(alice)
     page = client.get(f"/projects/{project.pk}/decisions/?from=1&to=2").content.decode()
     assert "The same answers and the same notes." in page
+
+
+def test_a_dismissed_acceptance_emails_its_reviewer_which_answers_changed_with_a_link(
+    half_accepted, project, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_decision(project, alice, "context")
+
+    [message] = mail.outbox  # emily accepted; frank only asked for changes; alice re-ran
+    assert message.to == ["emily@example.com"]
+    assert (
+        message.subject == "Email drafter, revision 2: your acceptance of revision 1 was dismissed"
+    )
+    link = f"https://decisions.example.com/projects/{project.pk}/decisions/2/#timeline"
+    assert message.body == (
+        "alice re-ran “Email drafter”: revision 2 changed 4 answers since revision 1, so your "
+        "acceptance of revision 1 no longer counts.\n"
+        "\n"
+        "  What goes wrong most often?\n"
+        "    was: Tone, voice or style is off\n"
+        "    now: Facts are missing, outdated or invented\n"
+        "  When you paste the facts it needs into the prompt, does it get the answer right?\n"
+        "    was: not asked\n"
+        "    now: Yes, it answers correctly\n"
+        "  Does the feature already retrieve documents for each request?\n"
+        "    was: not asked\n"
+        "    now: No, nothing is retrieved yet\n"
+        "  Does the prompt spell out the format or tone you want, with at least one example of a "
+        "good output?\n"
+        "    was: No\n"
+        "    now: not asked\n"
+        "\n"
+        "Revision 2: Prompting problem: give the model the facts (context, retrieval) "
+        "(confidence low)\n"
+        "\n"
+        f"See the new revision: {link}\n"
+    )
+
+
+def test_every_reviewer_whose_acceptance_was_dismissed_is_told_but_not_the_rerunner(
+    client, team, project, alice, emily, frank, django_capture_on_commit_callbacks
+):
+    team.required_acceptances = 4  # three accept: still proposed, so the re-run carries them
+    team.second_reviewer_required = False
+    team.save()
+    first = save_decision(project, alice, "prompt")
+    client.force_login(alice)
+    move(client, first, "propose")
+    for person in (alice, emily, frank):
+        client.force_login(person)
+        move(client, first, "accept")
+    assert Acceptance.objects.filter(decision=first).count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_decision(project, alice, "context")
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["emily@example.com", "frank@example.com"],
+            "Email drafter, revision 2: your acceptance of revision 1 was dismissed",
+        )
+    ]
+
+
+def test_a_rerun_that_keeps_every_answer_sends_no_dismissal(
+    half_accepted, project, alice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        second = save_decision(project, alice, "prompt", notes={"symptom": "Enterprise only"})
+
+    assert Acceptance.objects.get(decision=second).carried_from == half_accepted
+    assert mail.outbox == []
+    assert not Notification.objects.filter(kind="review.dismissed").exists()
+
+
+def test_a_dismissal_posts_to_the_webhooks_that_chose_it(half_accepted, team, project, alice):
+    WebhookTarget.objects.create(
+        team=team,
+        name="Chat",
+        url="https://hooks.example.com/x",
+        format="json",
+        secret="a-secret-of-twenty-chars",
+        events=["review.dismissed"],
+    )
+    WebhookTarget.objects.create(
+        team=team,
+        name="Comments only",
+        url="https://hooks.example.com/y",
+        format="json",
+        secret="a-secret-of-twenty-chars",
+        events=["comment.added"],
+    )
+
+    save_decision(project, alice, "context")
+
+    [delivery] = WebhookDelivery.objects.filter(kind="review.dismissed")
+    assert delivery.target.name == "Chat"
+    body = json.loads(delivery.payload)
+    del body["timestamp"]
+    assert body == {
+        "event": "review.dismissed",
+        "project": {"id": project.pk, "name": "Email drafter"},
+        "revision": 2,
+        "actor": "alice",
+        "url": f"https://decisions.example.com/projects/{project.pk}/decisions/2/#timeline",
+        "summary": "alice saved revision 2 of “Email drafter” with 4 answers changed: the "
+        "acceptance of revision 1 by emily no longer counts",
+    }

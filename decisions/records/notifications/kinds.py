@@ -23,6 +23,9 @@ REVIEW_ACCEPTANCE = register_kind(
 REVIEW_REMINDER = register_kind(
     "review.reminder", "A revision has waited for its reviewers longer than the team allows"
 )
+REVIEW_DISMISSED = register_kind(
+    "review.dismissed", "A re-run changed an answer, so earlier acceptances no longer count"
+)
 COMMENT_ADDED = register_kind("comment.added", "Someone comments on a revision or an answer")
 COMMENT_MENTION = register_kind("comment.mention", "Someone is @mentioned in a comment")
 STEP_ASSIGNED = register_kind("step.assigned", "A next step is assigned to someone")
