@@ -185,6 +185,9 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 # One webhook attempt waits at most this long for the receiver, and reads at most this much.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
+# A sent e-mail's row (records.Notification) is deleted once it is older than this many days:
+# each e-mail sent prunes the old ones, as each webhook delivery prunes its target's log.
+NOTIFICATIONS_KEEP_DAYS = env_int("NOTIFICATIONS_KEEP_DAYS", 90, minimum=1)
 
 # /healthz reports the task queue as stalled when a task has waited longer than this.
 HEALTH_TASK_WAIT_SECONDS = env_int("HEALTH_TASK_WAIT_SECONDS", 600)

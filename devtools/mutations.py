@@ -852,6 +852,16 @@ MUTATIONS: tuple[Mutation, ...] = (
         (NOTIFIED,),
         "mentions_show",
     ),
+    Mutation(
+        "prune-at-exactly-the-age",
+        "notifications",
+        "decisions/records/notifications/tasks.py",
+        "created_at__lt=cutoff",
+        "created_at__lte=cutoff",
+        "a sent e-mail exactly NOTIFICATIONS_KEEP_DAYS old is deleted already",
+        ("tests/records/test_notification_pruning.py",),
+        "exactly_90_days",
+    ),
     # Accounts and bulk work (issue 26) ------------------------------------------------------
     Mutation(
         "accounts-signup-follows-any-next",

@@ -32,6 +32,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # Each e-mail sent prunes those older than NOTIFICATIONS_KEEP_DAYS (tasks.prune_sent).
+        indexes = [models.Index(fields=["created_at"], name="notification_created_at")]
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.subject}"

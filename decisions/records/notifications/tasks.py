@@ -1,8 +1,12 @@
-"""The notifications queue's tasks: sending an e-mail, and one attempt at a webhook delivery
-that schedules the next one itself (run_after) until it succeeds or gives up."""
+"""The notifications queue's tasks: sending an e-mail (which then prunes the old ones sent),
+and one attempt at a webhook delivery that schedules the next one itself (run_after) until it
+succeeds or gives up."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.tasks import task
@@ -27,10 +31,24 @@ def send_notification_email(notification_id: int) -> int:
     if not claimed:
         return 0
     try:
-        return _send(Notification.objects.get(pk=notification_id))
+        sent = _send(Notification.objects.get(pk=notification_id))
     except Exception:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
+    prune_sent(now=timezone.now())
+    return sent
+
+
+def prune_sent(*, now: datetime) -> int:
+    """Delete the e-mails sent more than NOTIFICATIONS_KEEP_DAYS days ago (by when the event
+    happened; one exactly that old stays). Run after each send, as webhooks.prune() after each
+    delivery: no cron and no chain of tasks to start, and a site that sends nothing has nothing
+    new to prune. Unsent ones stay: they may yet be retried. Returns how many were deleted."""
+    cutoff = now - timedelta(days=settings.NOTIFICATIONS_KEEP_DAYS)
+    deleted, _ = Notification.objects.filter(
+        emailed_at__isnull=False, created_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def _send(notification: Notification) -> int:
