@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from decisions.evidence.imports import sources
@@ -117,10 +117,8 @@ def parse_text(text: str, file_format: str, *, max_rows: int | None = None) -> P
         header = next(reader)[1]
         columns = dict.fromkeys(header)
         problems = _header_problems(header)
-    for _where, item in reader:
+    for _where, item in within_row_limit(reader, max_rows):
         rows += 1
-        if max_rows is not None and rows > max_rows:
-            raise too_many_rows(max_rows)
         if isinstance(item, Problem):
             problems.append(item)
         elif file_format != "csv":
@@ -128,6 +126,15 @@ def parse_text(text: str, file_format: str, *, max_rows: int | None = None) -> P
     if problems:
         raise ImportRefused(problems)
     return _in_our_columns(ParsedFile(file_format, list(columns), rows, text), max_rows)
+
+
+def within_row_limit[T](items: Iterable[T], max_rows: int | None) -> Iterator[T]:
+    """The items, refused at the first one past `max_rows` (a file of exactly the limit is
+    taken)."""
+    for count, item in enumerate(items, start=1):
+        if max_rows is not None and count > max_rows:
+            raise too_many_rows(max_rows)
+        yield item
 
 
 def source_of(text: str, file_format: str) -> str:
@@ -146,10 +153,8 @@ def _in_our_columns(parsed: ParsedFile, max_rows: int | None) -> ParsedFile:
         return parsed
     present: set[str] = set()
     rows = 0
-    for _where, record in rewritten:
+    for _where, record in within_row_limit(rewritten, max_rows):
         rows += 1
-        if max_rows is not None and rows > max_rows:
-            raise too_many_rows(max_rows)
         present.update(record)
     columns = [column for column in sources.COLUMNS if column in present]
     return ParsedFile(parsed.file_format, columns, rows, parsed.text, source)
