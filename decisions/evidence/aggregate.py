@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import replace
 
-from django.db.models import Count, Exists, IntegerField, Max, Q, Sum
+from django.db.models import Count, IntegerField, Max, Q, Subquery, Sum
 from django.db.models.functions import Cast
 
 from decisions.evidence.models import PromptTrial, TestSet
@@ -40,8 +40,11 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
                 )
             ),
             most_iterations=Max("iterations"),
-            # Per row, but the same on each: saves the test set a query of its own.
-            test_set_chosen=Exists(TestSet.objects.filter(project=project)),
+            # Per row, but the same on each: saves the test set a query of its own. None when
+            # no test set is chosen.
+            test_set_version=Subquery(
+                TestSet.objects.filter(project=project).values("version")[:1]
+            ),
         )
     )
     groups = list(groups)
@@ -77,7 +80,7 @@ def _test_set_numbers(groups: list[dict]) -> dict:
         "preference_pairs": sum(group["pairs"] or 0 for group in groups),
         "decided_on": clock.today(),
     }
-    if not groups or not groups[0]["test_set_chosen"]:
+    if not groups or groups[0]["test_set_version"] is None:
         return numbers
     held_out = sum(group["held_out"] or 0 for group in groups)
     with_expected_held_out = sum(group["held_expected"] or 0 for group in groups)
@@ -86,6 +89,7 @@ def _test_set_numbers(groups: list[dict]) -> dict:
         "test_set_size": held_out,
         "held_out": with_expected_held_out,
         "training_count": sum(group["training"] or 0 for group in groups),
+        "test_set_version": groups[0]["test_set_version"],
     }
 
 
