@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from django.db.models import Count, Exists, IntegerField, Max, Q, Sum
+from django.db.models import Count, IntegerField, Max, Q, Subquery, Sum
 from django.db.models.functions import Cast
 
 from decisions.evidence.models import PromptTrial, TestSet
+from decisions.evidence.test_set import trial_test_set_notes
 from decisions.evidence.trials.analysis import latest_groups, predecessor_rows
 from decisions.flowchart.evidence import Evidence, ExampleGroup
 from decisions.flowchart.trials import CaseResult, Trial
@@ -40,8 +41,11 @@ def project_evidence(project: Project, vocabulary: Vocabulary) -> Evidence:
                 )
             ),
             most_iterations=Max("iterations"),
-            # Per row, but the same on each: saves the test set a query of its own.
-            test_set_chosen=Exists(TestSet.objects.filter(project=project)),
+            # Per row, but the same on each: saves the test set a query of its own. None when
+            # no test set is chosen.
+            test_set_version=Subquery(
+                TestSet.objects.filter(project=project).values("version")[:1]
+            ),
         )
     )
     groups = list(groups)
@@ -77,7 +81,7 @@ def _test_set_numbers(groups: list[dict]) -> dict:
         "preference_pairs": sum(group["pairs"] or 0 for group in groups),
         "decided_on": clock.today(),
     }
-    if not groups or not groups[0]["test_set_chosen"]:
+    if not groups or groups[0]["test_set_version"] is None:
         return numbers
     held_out = sum(group["held_out"] or 0 for group in groups)
     with_expected_held_out = sum(group["held_expected"] or 0 for group in groups)
@@ -86,6 +90,7 @@ def _test_set_numbers(groups: list[dict]) -> dict:
         "test_set_size": held_out,
         "held_out": with_expected_held_out,
         "training_count": sum(group["training"] or 0 for group in groups),
+        "test_set_version": groups[0]["test_set_version"],
     }
 
 
@@ -186,3 +191,42 @@ def panel_evidence(project: Project, definition) -> Evidence:
         while len(_panel_evidence) > PANEL_EVIDENCE_ENTRIES:
             _panel_evidence.popitem(last=False)
     return evidence
+
+
+@dataclass(frozen=True)
+class TrialNote:
+    """Why one trial's cases may not be the test set's (test_set.trial_test_set_notes)."""
+
+    label: str
+    on_current_model: bool
+    note: str
+
+
+# The same per-process cache for the notes a prefill built on trials shows: they change only
+# with the project's examples, trials or test set, and every such write touches the project.
+_panel_trial_notes: OrderedDict[tuple, tuple[bool, tuple[TrialNote, ...]]] = OrderedDict()
+
+
+def panel_trial_notes(project: Project) -> tuple[bool, tuple[TrialNote, ...]]:
+    """(whether a test set is chosen, the notes of the trials that have one), oldest first."""
+    key = (project.pk, project.last_activity_at)
+    with _panel_evidence_lock:
+        if key in _panel_trial_notes:
+            _panel_trial_notes.move_to_end(key)
+            return _panel_trial_notes[key]
+    chosen = TestSet.objects.filter(project=project).exists()
+    trials = list(project.trials.only("pk", "label", "on_current_model", "cases", "results"))
+    notes = trial_test_set_notes(project, trials, chosen=chosen)
+    found = (
+        chosen,
+        tuple(
+            TrialNote(trial.label, trial.on_current_model, notes[trial.pk])
+            for trial in trials
+            if trial.pk in notes
+        ),
+    )
+    with _panel_evidence_lock:
+        _panel_trial_notes[key] = found
+        while len(_panel_trial_notes) > PANEL_EVIDENCE_ENTRIES:
+            _panel_trial_notes.popitem(last=False)
+    return found

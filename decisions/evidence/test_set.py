@@ -132,3 +132,63 @@ def share_change(project: Project, share_percent: int) -> Change:
     held = set(project.examples.filter(in_test_set=True).values_list("pk", flat=True))
     new = share_of(eligible, share_percent)
     return Change(to_training=len(held - new), to_test_set=len(new - held))
+
+
+# What a trial's pass rate says about unseen cases depends on its cases being held out. A case
+# is matched to an example as `groups_from_examples` matches it: "example-<id>" (the experiment
+# export names cases so) or the example's title.
+UNSEEN = "its pass rate says less about unseen cases."
+NO_TEST_SET = f"No test set is chosen, so this trial's cases are not held out: {UNSEEN}"
+
+
+def trial_test_set_notes(
+    project: Project, trials: list[PromptTrial], *, chosen: bool
+) -> dict[int, str]:
+    """{trial pk: why its cases may not be the test set's}, for the trials that have a reason:
+    some cases are not in the test set, none is `chosen`, or its cases cannot be matched (typed
+    in, listed in part, or named in a way no example of the project is). One query, and only
+    when a trial lists its cases."""
+    if not chosen:
+        return {trial.pk: NO_TEST_SET for trial in trials}
+    notes = {}
+    listed = []
+    for trial in trials:
+        results = trial.results or {}
+        if not results:
+            notes[trial.pk] = (
+                "This trial was recorded without its cases, so whether they are in the test "
+                "set cannot be told."
+            )
+        elif len(results) != trial.cases:
+            notes[trial.pk] = (
+                f"This trial lists {len(results)} of its {trial.cases} cases, so whether they "
+                "are in the test set cannot be told."
+            )
+        else:
+            listed.append(trial)
+    if not listed:
+        return notes
+    held_by_id: dict[str, bool] = {}
+    held_by_title: dict[str, bool] = {}
+    for pk, title, in_test_set in project.examples.values_list("pk", "title", "in_test_set"):
+        held_by_id[f"example-{pk}"] = in_test_set
+        held_by_title[title] = held_by_title.get(title, False) or in_test_set
+    for trial in listed:
+        named = in_test_set = 0
+        for case in trial.results:
+            if case in held_by_id or case in held_by_title:
+                named += 1
+                in_test_set += bool(held_by_id.get(case) or held_by_title.get(case))
+        outside = trial.cases - in_test_set
+        if not named:
+            notes[trial.pk] = (
+                "No case id of this trial names an example of this project (example-<id>, or "
+                "its title), so whether its cases are in the test set cannot be told."
+            )
+        elif outside:
+            verb = "is" if outside == 1 else "are"
+            notes[trial.pk] = (
+                f"{outside} of this trial's {trial.cases} cases {verb} not in the test set: "
+                f"{UNSEEN}"
+            )
+    return notes

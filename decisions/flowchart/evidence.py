@@ -99,6 +99,9 @@ class Evidence:
     held_out: int | None = None
     preference_pairs: int | None = None
     decided_on: date | None = None
+    # The test set's version (the app's TestSet.version) when one is chosen and known: a saved
+    # decision is stale once the project's test set has another (records/staleness.py).
+    test_set_version: int | None = None
 
     @property
     def training_examples(self) -> int:
@@ -165,6 +168,7 @@ class Evidence:
             data.get("held_out"),
             _preference_pairs(data, with_expected),
             _decided_on(data.get("decided_on")),
+            (data.get("test_set") or {}).get("version"),
         )
 
     def to_dict(self) -> dict:
@@ -190,7 +194,18 @@ class Evidence:
             ),
             # Each only when known, so evidence without them keeps its earlier shape.
             **(
-                {"test_set": {"size": self.test_set_size, "training": self.training_count}}
+                {
+                    "test_set": {
+                        "size": self.test_set_size,
+                        "training": self.training_count,
+                        # Only when known, so a test set saved without it keeps its shape.
+                        **(
+                            {"version": self.test_set_version}
+                            if self.test_set_version is not None
+                            else {}
+                        ),
+                    }
+                }
                 if self.test_set_size is not None
                 else {}
             ),

@@ -27,7 +27,7 @@ from decisions.overview.dashboard import (
 from decisions.overview.portfolio import team_portfolio
 from decisions.projects.models import Project
 from decisions.records.models import latest_revision
-from decisions.records.staleness import stale_reasons_by_decision
+from decisions.records.staleness import JUDGED_ON, stale_reasons_by_decision, test_set_reasons
 from decisions.wizard.models import RunStatus, WizardRun
 
 PROJECTS_PER_PAGE = 20
@@ -91,6 +91,12 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
             "verdict": labels.get(d.outcome, d.outcome),
             "stale": d.stale,
             "platform_closed": d.platform_closed,
+            # From the annotations the row already has: no query of its own.
+            "test_set_changed": " ".join(
+                test_set_reasons({key: getattr(d, key) for key in JUDGED_ON})
+            )
+            if d.stale
+            else "",
             "reviewers": reviewers(d),
         }
         for d in page.object_list

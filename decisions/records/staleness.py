@@ -1,5 +1,5 @@
-"""Whether a saved decision still stands: its project's examples or the flowchart moved on, or
-the platform it chose stopped taking fine-tuning jobs.
+"""Whether a saved decision still stands: its project's examples, its test set or the flowchart
+moved on, or the platform it chose stopped taking fine-tuning jobs.
 
 One rule, in SQL (`with_staleness`), so the dashboard and the portfolio filter and count in the
 database; the report's reasons (`staleness`) read the same annotations for one revision. The
@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.template.defaultfilters import pluralize
 
 from decisions.evidence.aggregate import project_evidence
-from decisions.evidence.models import FailedExample
+from decisions.evidence.models import FailedExample, TestSet
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import check_all, current_version, get_definition
 from decisions.flowchart.vendors import answer_keys, closed_reason, closed_rows
@@ -58,14 +58,24 @@ def closed_platforms() -> list[tuple[Q, str]]:
 def with_staleness(decisions: QuerySet) -> QuerySet:
     """Annotates `stale`, and what it is judged on: the project's examples now
     (`examples_now`, `examples_changed`), the count the revision was made with
-    (`examples_saved`), the flowchart version it used, and `platform_closed`: why the platform
-    it chose no longer takes jobs ("" when it still does)."""
+    (`examples_saved`), its test set now and then (`test_set_*`), the flowchart version it used,
+    and `platform_closed`: why the platform it chose no longer takes jobs ("" when it still
+    does)."""
     examples = FailedExample.objects.filter(project=OuterRef("project_id")).order_by()
     by_project = examples.values("project_id")
+    test_set = TestSet.objects.filter(project=OuterRef("project_id"))
+    held = by_project.filter(in_test_set=True)
     annotated = decisions.annotate(
         examples_now=Coalesce(Subquery(by_project.annotate(n=Count("pk")).values("n")[:1]), 0),
         examples_changed=Subquery(by_project.annotate(at=Max("updated_at")).values("at")[:1]),
         examples_saved=Cast(KT("explanation__evidence__example_count"), IntegerField()),
+        # None when the project has no test set now, or had none then. A revision saved before
+        # the version was recorded knows only the test set's size: `chosen_at` judges it.
+        test_set_now=Subquery(test_set.values("version")[:1]),
+        test_set_chosen_at=Subquery(test_set.values("chosen_at")[:1]),
+        test_set_saved=Cast(KT("explanation__evidence__test_set__version"), IntegerField()),
+        test_set_held_now=Coalesce(Subquery(held.annotate(n=Count("pk")).values("n")[:1]), 0),
+        test_set_held_saved=Cast(KT("explanation__evidence__test_set__size"), IntegerField()),
     )
     closed = closed_platforms()
     annotated = annotated.annotate(
@@ -77,9 +87,27 @@ def with_staleness(decisions: QuerySet) -> QuerySet:
         if closed
         else Value("", output_field=CharField())
     )
+    test_set_changed = (
+        # Chosen again, or gone, since the version the revision recorded.
+        Q(test_set_saved__isnull=False)
+        & (
+            Q(test_set_now__isnull=True)
+            | Q(test_set_now__lt=F("test_set_saved"))
+            | Q(test_set_now__gt=F("test_set_saved"))
+        )
+        # No version recorded (none then, or saved before it was): chosen after the revision.
+        | Q(test_set_saved__isnull=True, test_set_chosen_at__gt=F("created_at"))
+        # The same test set, but a held-out example deleted since.
+        | Q(test_set_now__isnull=False, test_set_held_saved__isnull=False)
+        & (
+            Q(test_set_held_now__lt=F("test_set_held_saved"))
+            | Q(test_set_held_now__gt=F("test_set_held_saved"))
+        )
+    )
     changed = (
         ~Q(examples_now=F("examples_saved"))
         | Q(examples_changed__gt=F("created_at"))
+        | test_set_changed
         | ~Q(flowchart_version=current_version())
         | ~Q(platform_closed="")
     )
@@ -106,6 +134,11 @@ JUDGED_ON = (
     "examples_changed",
     "examples_saved",
     "created_at",
+    "test_set_now",
+    "test_set_chosen_at",
+    "test_set_saved",
+    "test_set_held_now",
+    "test_set_held_saved",
     "platform_closed",
 )
 
@@ -123,6 +156,7 @@ def stale_reasons(judged: dict, flowchart_version: str) -> list[str]:
         )
     elif judged["examples_changed"] and judged["examples_changed"] > judged["created_at"]:
         reasons.append("Failed examples were edited after this revision was made.")
+    reasons += test_set_reasons(judged)
     if judged["platform_closed"]:
         reasons.append(judged["platform_closed"] + ".")
     newer = current_version()
@@ -131,6 +165,28 @@ def stale_reasons(judged: dict, flowchart_version: str) -> list[str]:
             f"Flowchart {newer} is newer than the {flowchart_version} this revision used."
         )
     return reasons
+
+
+def test_set_reasons(judged: dict) -> list[str]:
+    """Why the test set no longer matches the revision's, in words (nothing when it does)."""
+    now, saved = judged["test_set_now"], judged["test_set_saved"]
+    tail = ": its numbers no longer describe it."
+    if saved is not None and now != saved:
+        if now is None:
+            return [f"The test set (version {saved}) was removed after this decision{tail}"]
+        return [f"The test set changed after this decision (version {saved} → {now}){tail}"]
+    chosen_at = judged["test_set_chosen_at"]
+    if saved is None and chosen_at is not None and chosen_at > judged["created_at"]:
+        if judged["test_set_held_saved"] is None:
+            return [f"A test set was chosen after this decision (version {now}){tail}"]
+        return [f"The test set was chosen again after this decision (now version {now}){tail}"]
+    held_now, held_saved = judged["test_set_held_now"], judged["test_set_held_saved"]
+    if now is not None and held_saved is not None and held_now != held_saved:
+        return [
+            f"The test set now holds {held_now} case{pluralize(held_now)}; "
+            f"this decision was made with {held_saved}."
+        ]
+    return []
 
 
 def stale_reasons_by_decision(decision_ids) -> dict[int, list[str]]:

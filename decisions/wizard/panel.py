@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from decisions.evidence.aggregate import panel_evidence
+from decisions.evidence.aggregate import panel_evidence, panel_trial_notes
 from decisions.flowchart.evidence import prefills
 from decisions.flowchart.explain import explain
 from decisions.flowchart.registry import current_version
@@ -102,6 +102,7 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
             "saved_label": node.option(saved["option"]).label if saved else "",
             "prefill": prefill,
             "prefill_label": node.option(prefill.option_id).label if prefill else "",
+            "prefill_trial_notes": prefill_trial_notes(run.project, prefill),
             "question_number": index + 1,
             "most_questions": index + definition.most_questions_from(node_id),
             "no_evidence": evidence.example_count == 0 and "no_evidence" in definition.rules,
@@ -116,6 +117,36 @@ def panel_context(run, node_id, *, form=None, refused=None, error="") -> dict:
         }
     )
     return context
+
+
+# The questions whose prefill rests on trials without always naming one: those on the current
+# model (True) or on other models (False).
+TRIAL_QUESTIONS = {"prompt_effort": True, "stronger_model": False, "smaller_model": False}
+TRIAL_NOTES_SHOWN = 3
+
+
+def prefill_trial_notes(project, prefill) -> list[str]:
+    """What the trials a prefill rests on lack as evidence about unseen cases: the trials its
+    reason names (“label”), or else, on the questions trials answer, the trials it read."""
+    if prefill is None or ("“" not in prefill.reason and prefill.node_id not in TRIAL_QUESTIONS):
+        return []
+    chosen, notes = panel_trial_notes(project)
+    named = [note for note in notes if f"“{note.label}”" in prefill.reason]
+    if not named and prefill.node_id in TRIAL_QUESTIONS:
+        current = TRIAL_QUESTIONS[prefill.node_id]
+        named = [note for note in notes if note.on_current_model == current]
+    if not named:
+        return []
+    if not chosen:
+        return [
+            "No test set is chosen, so the trials' cases are not held out: their pass rates "
+            "say less about unseen cases."
+        ]
+    shown = [f"“{note.label}”: {note.note}" for note in named[-TRIAL_NOTES_SHOWN:]]
+    if len(named) > TRIAL_NOTES_SHOWN:
+        more = len(named) - TRIAL_NOTES_SHOWN
+        shown.append(f"And {more} earlier trial{'s' if more != 1 else ''}: see the trials page.")
+    return shown
 
 
 def vendor_rows(definition, node_id: str) -> tuple:

@@ -48,7 +48,7 @@ def measured(project, alice):
 
 def test_the_snapshot_holds_the_test_set_groups_comparison_and_cost(measured):
     evidence = measured.explanation["evidence"]
-    assert evidence["test_set"] == {"size": 10, "training": 30}
+    assert evidence["test_set"] == {"size": 10, "training": 30, "version": 1}
     assert [(g["group"], g["passed"], g["cases"], g["below_mark"]) for g in evidence["groups"]] == [
         ("en", 24, 24, False),
         ("de", 10, 16, True),  # 62 % of 16 cases: 10 or more, below the 80 % mark

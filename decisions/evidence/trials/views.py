@@ -20,7 +20,12 @@ from decisions.evidence import services
 from decisions.evidence.aggregate import project_trials
 from decisions.evidence.imports.parse import ImportRefused, Problem, grouped
 from decisions.evidence.models import MAX_TRIAL_CASES, PromptTrial, TrialSource
-from decisions.evidence.test_set import EXAMPLE_FIELDS, groups_from_examples, project_split
+from decisions.evidence.test_set import (
+    EXAMPLE_FIELDS,
+    groups_from_examples,
+    project_split,
+    trial_test_set_notes,
+)
 from decisions.evidence.trials.analysis import trials_analysis
 from decisions.evidence.trials.chart import trials_chart_for
 from decisions.evidence.trials.forms import BreakEvenForm, PassMarkForm, TrialFileForm, TrialForm
@@ -49,12 +54,16 @@ def trials_context(project: Project) -> dict:
     recorded = list(project.trials.all())
     analysis = trials_analysis(project, recorded)
     verdicts = {row.later.pk: row.comparison.verdict for row in analysis["paired_rows"]}
+    split = project_split(project)
+    notes = trial_test_set_notes(project, recorded, chosen=split.chosen)
+    for trial in recorded:
+        trial.test_set_note = notes.get(trial.pk, "")
     return {
         "trial_rows": list(zip(recorded, trials, strict=True)),
         "trials_chart": trials_chart_for(
             project, trials, verdicts=[verdicts.get(trial.pk) for trial in recorded]
         ),
-        "test_set_version": project_split(project).test_set_version,
+        "test_set_version": split.test_set_version,
         **analysis,
     }
 
