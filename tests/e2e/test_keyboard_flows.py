@@ -55,9 +55,9 @@ def test_propose_and_share_a_decision_with_the_keyboard(page, alice, project):
     page.keyboard.press("Enter")
     expect(page.locator("#review .review-badge")).to_have_text("Proposed")
 
-    # The review bar sits in the summary; the report's buttons follow the summary in the page
-    # (CSS draws them above it on a desktop), so Share comes after the bar with Tab.
-    tab_to(page, "Share a read-only link")
+    # The report's buttons sit under the verdict, above the review bar, in the page as on the
+    # screen: back up to Share.
+    tab_to(page, "Share a read-only link", key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#share-heading$"))
     type_into(page, "#id_label", "Steering committee")
