@@ -11,7 +11,9 @@ make this pass; a deliberate change to old reports is a decision of its own.
 The ones made so far, both of issue 26: the review bar and timeline (the team's review of the
 revision today, under its verdict and beside its answers) and the "Re-run suggested" notice
 (after the summary, so a phone shows the verdict first) now sit inside the article, on old
-reports too; the PDF's text did not change.
+reports too; the PDF's text did not change. Then the page's buttons and that notice moved up
+under the verdict and its analogy, above the review bar, at every width (the order Tab follows
+is the order on the screen); the PDF's markup lost a blank line, its text did not change.
 """
 
 from __future__ import annotations
