@@ -32,6 +32,9 @@ from tests.evidence.validators.conftest import (
     require,
 )
 
+# What these check is the files, which no database changes: CI runs them on SQLite alone.
+pytestmark = pytest.mark.validators
+
 SCHEMAS = Path(__file__).parent / "schemas"
 SYSTEMS = pytest.mark.parametrize("system", ["", SYSTEM], ids=["own system only", "typed"])
 

@@ -33,6 +33,9 @@ from tests.evidence.validators.conftest import (
 )
 from tests.reports.conftest import save_decision
 
+# What these check is the files, which no database changes: CI runs them on SQLite alone.
+pytestmark = pytest.mark.validators
+
 PROMPTFOO = NODE_MODULES / ".bin" / "promptfoo"
 CONFIG = """prompts:
   - id: input
