@@ -4,11 +4,14 @@ not grow with the examples."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 
-from decisions.evidence.exports import stream
+from decisions.evidence.exports import stream, views
 from decisions.evidence.exports.formats import TARGETS, Target
-from tests.conftest import make_example
+from tests.conftest import body_of, make_example
 from tests.evidence.test_export import download, examples  # noqa: F401 (a fixture)
 
 
@@ -77,3 +80,31 @@ def test_download_queries_do_not_grow_with_examples(
         make_example(project, title=f"More {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(download(client, project, "csv", "all").content.splitlines()) == 31
+
+
+def test_the_download_never_holds_every_example_at_once(client, alice, project, monkeypatch):
+    """At 100,000 examples a file must not cost a list of them all: the examples are counted in
+    one pass and written in a second, each let go once its batch is sent."""
+    monkeypatch.setattr(stream, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(views, "READ_BATCH", 2)
+    for n in range(12):
+        make_example(project, title=f"Case {n}")
+    alive: weakref.WeakSet = weakref.WeakSet()
+    most_alive = 0
+    read_in_order = views.examples_in_order
+
+    def watched(project):
+        nonlocal most_alive
+        for example in read_in_order(project):
+            alive.add(example)
+            gc.collect()
+            most_alive = max(most_alive, len(alive))
+            yield example
+
+    monkeypatch.setattr(views, "examples_in_order", watched)
+    client.force_login(alice)
+    body = body_of(client.get(f"/projects/{project.pk}/export/csv/all/"))
+    assert body.decode().count("Case ") == 12
+    # A batch of two being written, the one a loop still holds and the one just read: never
+    # the 12 a list of them all would keep.
+    assert most_alive <= 4

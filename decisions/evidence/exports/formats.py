@@ -83,20 +83,17 @@ def has_needs(target: Target, example: FailedExample) -> bool:
     return all(getattr(example, name).strip() for name in target.needs)
 
 
-def system_mix(target: Target, examples: Sequence[FailedExample], system: str) -> str:
+def system_mix(target: Target, with_system: int, examples: int) -> str:
     """Why the file cannot be written as it stands, or "": Nova's checker refuses a file where
     some records have a system message and others have none."""
-    if not target.system_on_all_or_none:
+    if not target.system_on_all_or_none or not 0 < with_system < examples:
         return ""
-    with_system = sum(1 for e in examples if chat.has_system(e, system))
-    if 0 < with_system < len(examples):
-        return (
-            f"{with_system} of these {len(examples)} examples carry a system message and the "
-            f"others none; {target.label} needs one on every example or on none. Type the "
-            "system message your feature sends (System message for chat formats): it goes to "
-            "the examples without one."
-        )
-    return ""
+    return (
+        f"{with_system} of these {examples} examples carry a system message and the "
+        f"others none; {target.label} needs one on every example or on none. Type the "
+        "system message your feature sends (System message for chat formats): it goes to "
+        "the examples without one."
+    )
 
 
 def _csv(rows: Iterable[Sequence]) -> str:
@@ -344,17 +341,63 @@ TARGETS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class ExportPlan:
-    """What one target gets from a project: counts for the page, examples for each file."""
+    """What one target gets from a project, counted one example at a time: the page's figures
+    and how many each file holds. A file reads the examples again and keeps those `in_part`
+    says, so no export holds a project's examples (100,000 of them) in memory at once."""
 
     target: Target
-    total: int
-    usable: int
-    training: list[FailedExample]
-    held_out: list[FailedExample]
+    system: str = ""  # the system message typed on the export page, for the chat formats
+    total: int = 0
     with_needs: int = 0  # how many have the fields the target needs, held or not
-    system_problem: str = ""  # why the training file cannot be written yet (system_mix)
+    usable: int = 0  # of those, how many the target can hold
+    training: int = 0
+    held_out: int = 0
+    training_with_system: int = 0
+    held_out_with_system: int = 0
+
+    def count(self, example: FailedExample) -> None:
+        self.total += 1
+        if not has_needs(self.target, example):
+            return
+        self.with_needs += 1
+        if not self.target.holds(example, self.system):
+            return
+        self.usable += 1
+        with_system = self.target.system_on_all_or_none and chat.has_system(example, self.system)
+        if self._held_out(example):
+            self.held_out += 1
+            self.held_out_with_system += with_system
+        else:
+            self.training += 1
+            self.training_with_system += with_system
+
+    def _held_out(self, example: FailedExample) -> bool:
+        # A backup keeps every example in its one part, test set or not.
+        return self.target.kind != BACKUP and example.in_test_set
+
+    def in_part(self, example: FailedExample, part: str) -> bool:
+        """Whether the part's file ("all", "test" or "train") holds the example."""
+        if not (has_needs(self.target, example) and self.target.holds(example, self.system)):
+            return False
+        return part == "all" or self._held_out(example) == (part == "test")
+
+    def size(self, part: str) -> int:
+        return {"all": self.usable, "test": self.held_out, "train": self.training}[part]
+
+    def system_problem_in(self, part: str) -> str:
+        with_system = {
+            "all": self.training_with_system + self.held_out_with_system,
+            "test": self.held_out_with_system,
+            "train": self.training_with_system,
+        }[part]
+        return system_mix(self.target, with_system, self.size(part))
+
+    @property
+    def system_problem(self) -> str:
+        """Why the training file cannot be written yet, for the page."""
+        return self.system_problem_in("train")
 
     @property
     def left_out(self) -> int:
@@ -374,27 +417,23 @@ class ExportPlan:
 
     @property
     def below_minimum(self) -> bool:
-        return len(self.training) < self.target.minimum
+        return self.training < self.target.minimum
 
     @property
     def below_recommended(self) -> bool:
-        return len(self.training) < self.target.recommended
-
-    def part(self, name: str) -> list[FailedExample]:
-        if name == "all":
-            return self.training + self.held_out
-        return self.held_out if name == "test" else self.training
+        return self.training < self.target.recommended
 
 
-def export_plan(target: Target, examples: Sequence[FailedExample], system: str = "") -> ExportPlan:
-    with_needs = [e for e in examples if has_needs(target, e)]
-    chosen = [e for e in with_needs if target.holds(e, system)]
-    counts = {"total": len(examples), "usable": len(chosen), "with_needs": len(with_needs)}
-    if target.kind == BACKUP:
-        return ExportPlan(target, training=chosen, held_out=[], **counts)
-    training = [e for e in chosen if not e.in_test_set]
-    held_out = [e for e in chosen if e.in_test_set]
-    problem = system_mix(target, training, system)
-    return ExportPlan(
-        target, training=training, held_out=held_out, system_problem=problem, **counts
-    )
+def export_plans(
+    targets: Iterable[Target], examples: Iterable[FailedExample], system: str = ""
+) -> list[ExportPlan]:
+    """Each target's plan, counted in one pass over the examples."""
+    plans = [ExportPlan(target, system) for target in targets]
+    for example in examples:
+        for plan in plans:
+            plan.count(example)
+    return plans
+
+
+def export_plan(target: Target, examples: Iterable[FailedExample], system: str = "") -> ExportPlan:
+    return export_plans([target], examples, system)[0]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from decisions.accounts.access import Need
 from decisions.evidence.exports.experiment import Experiment, experiment_zip
-from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan, system_mix
+from decisions.evidence.exports.formats import TARGETS, TRAINING, export_plan, export_plans
 from decisions.evidence.exports.forms import ExperimentForm, ExportForm
 from decisions.evidence.exports.stream import export_lines
 from decisions.evidence.test_set import project_split
@@ -36,9 +36,16 @@ def vendor_rows_by_target(facts) -> dict:
     return rows
 
 
+# Examples read from the database at a time: a page or file of 100,000 never holds them all.
+READ_BATCH = 2_000
+
+
+def examples_in_order(project):
+    return project.examples.order_by("created_at", "pk").iterator(chunk_size=READ_BATCH)
+
+
 def _plans(project, system: str):
-    examples = list(project.examples.order_by("created_at", "pk"))
-    return [export_plan(target, examples, system) for target in TARGETS.values()]
+    return export_plans(TARGETS.values(), examples_in_order(project), system)
 
 
 @login_required
@@ -82,26 +89,25 @@ def export_download(
     if form.is_bound and not form.is_valid():
         return _refuse(request, project, " ".join(m for e in form.errors.values() for m in e))
     system = form.system_or_default()
-    examples = list(project.examples.order_by("created_at", "pk"))
-    plan = export_plan(TARGETS[target], examples, system)
-    examples = plan.part(part)
+    plan = export_plan(TARGETS[target], examples_in_order(project), system)
     if plan.target.kind == TRAINING and plan.below_minimum:
         return _refuse(
             request,
             project,
             f"{plan.target.label} needs at least {plan.target.minimum} examples; the "
-            f"training part has {len(examples)}. Add examples with an expected output, or "
+            f"training part has {plan.training}. Add examples with an expected output, or "
             "hold fewer out in the test set.",
         )
-    if not examples:
+    if not plan.size(part):
         return _refuse(request, project, "This part holds no examples: nothing to export.")
-    if mix := system_mix(plan.target, examples, system):
+    if mix := plan.system_problem_in(part):
         return _refuse(request, project, mix)
     name = f"{slugify(project.name) or 'project'}-{target}"
     if part != "all":
         name += f"-{part}"
-    # Streamed a batch at a time: the file is never built whole (the examples are read whole,
-    # since which of them a format can hold is decided example by example).
+    # Counted above, then read again and streamed a batch at a time: neither the file nor the
+    # examples are ever held whole. The file holds the examples as they are when read.
+    examples = (e for e in examples_in_order(project) if plan.in_part(e, part))
     response = StreamingHttpResponse(
         export_lines(plan.target, examples, system), content_type=plan.target.content_type
     )
