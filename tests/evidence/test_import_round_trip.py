@@ -8,19 +8,7 @@ from decisions.evidence.models import ExampleImport
 from decisions.projects.models import Project
 from tests.conftest import body_of, make_example
 from tests.evidence.test_import import run_import, upload
-
-FIELDS = (
-    "title",
-    "input_text",
-    "input_messages",
-    "bad_output",
-    "expected_output",
-    "failure_type",
-    "techniques_tried",
-    "iterations",
-    "severity",
-    "notes",
-)
+from tests.evidence.validators.test_round_trip import FIELDS, copied
 
 
 @pytest.fixture
@@ -49,20 +37,14 @@ def examples(project):
     make_example(project, title="Expected only", bad_output="", iterations=0)
 
 
-def copied_through(client, project, team, target: str, filename: str) -> tuple[list, list]:
-    exported = client.get(f"/projects/{project.pk}/export/{target}/train/")
-    assert exported.status_code == 200
-    fresh = Project.objects.create(team=team, name=f"Copy via {target}")
-    assert upload(client, fresh, filename, body_of(exported)).status_code == 302
-    example_import = ExampleImport.objects.get(project=fresh)
-    assert run_import(client, fresh, example_import).status_code == 302
+def copied_through(client, project, team, target: str) -> tuple[list, list]:
+    fresh = copied(client, project, team, target, "train")
     original = list(project.examples.order_by("created_at", "pk").values(*FIELDS))
-    copied = list(fresh.examples.order_by("pk").values(*FIELDS))
-    return original, copied
+    return original, list(fresh.examples.order_by("pk").values(*FIELDS))
 
 
 def test_langsmith_export_imports_back_identically(logged_in, project, team, examples):
-    original, copied = copied_through(logged_in, project, team, "langsmith", "ls.jsonl")
+    original, copied = copied_through(logged_in, project, team, "langsmith")
     assert copied == original
     assert [row["bad_output"] for row in copied] == [
         "- a bullet\n- another",
@@ -72,7 +54,7 @@ def test_langsmith_export_imports_back_identically(logged_in, project, team, exa
 
 
 def test_braintrust_export_imports_back_identically(logged_in, project, team, examples):
-    original, copied = copied_through(logged_in, project, team, "braintrust", "bt.jsonl")
+    original, copied = copied_through(logged_in, project, team, "braintrust")
     assert copied == original
     assert [row["expected_output"] for row in copied] == [
         'Quotes "inside", commas, and\nnew lines',
